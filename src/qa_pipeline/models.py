@@ -252,3 +252,34 @@ class SchoolMatch:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "urn": self.urn, "match": self.method,
                 "match_message": self.message, "candidates": self.candidates}
+
+
+@dataclass
+class PlanJudgement:
+    """The plan as a whole: gap coverage now; quality, rating and triage with scoring."""
+
+    gap_areas: list[str] = field(default_factory=list)
+    strength_areas: list[str] = field(default_factory=list)
+    unaddressed_gaps: list[str] = field(default_factory=list)
+    coverage: float | None = None
+    area_ratings: dict[str, float | None] = field(default_factory=dict)
+    overall: str | None = None
+    needs_expert_attention: bool = True
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanResult:
+    """Everything the pipeline says about one plan file."""
+
+    plan_id: str
+    source: str
+    status: Literal["ok", "rejected"]
+    error: PlanError | None = None
+    school: SchoolMatch | None = None
+    header: PlanHeader | None = None
+    layout: str | None = None
+    targets: list[Target] = field(default_factory=list)
+    plan: PlanJudgement = field(default_factory=PlanJudgement)
+    notes: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,104 @@
+"""The command line: a thin edge over the library.
+
+``qa-pipeline run`` processes a folder of plans through the Prefect batch flow (an
+embedded temporary Prefect server: nothing to start by hand) or, with
+``--engine local``, a plain loop. Library errors become messages and exit codes here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from qa_pipeline.errors import ConfigError, SelfEvaluationError
+
+EXIT_OK, EXIT_USAGE, EXIT_CONFIG = 0, 2, 3
+
+
+def _prefect_environment(out: Path) -> None:
+    """Settings that keep the embedded Prefect server local, offline and quiet. Set before
+    Prefect is imported; a user's own settings (e.g. PREFECT_API_URL) are left alone."""
+    home = Path(os.environ.get("QA_PIPELINE_PREFECT_HOME", Path.home() / ".qa-pipeline" /
+                               "prefect"))
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    home.mkdir(parents=True, exist_ok=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa-pipeline", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="quality-assure a folder of action plans")
+    run.add_argument("--plans", type=Path, required=True, help="folder of plan files")
+    run.add_argument("--self-evaluations", type=Path, default=None,
+                     help="self-evaluation export (.csv or .xlsx) for the schools")
+    run.add_argument("--out", type=Path, required=True, help="output folder")
+    run.add_argument("--engine", choices=("prefect", "local"), default="prefect",
+                     help="run through the Prefect flow (default) or a plain loop")
+    run.add_argument("--chunk-size", type=int, default=8, help="plans per task")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.plans.is_dir():
+        print(f"error: --plans {args.plans} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.self_evaluations is not None and not args.self_evaluations.is_file():
+        print(f"error: --self-evaluations {args.self_evaluations} does not exist",
+              file=sys.stderr)
+        return EXIT_USAGE
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        summary = _run_engine(args)
+    except (ConfigError, SelfEvaluationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    elapsed = time.perf_counter() - started
+    _print_summary(summary, elapsed)
+    return EXIT_OK
+
+
+def _run_engine(args: argparse.Namespace) -> dict[str, Any]:
+    if args.engine == "local":
+        from qa_pipeline.batch import chunked, process_chunk, summarise
+        from qa_pipeline.pipeline import plan_files
+
+        se = str(args.self_evaluations) if args.self_evaluations else None
+        summaries = [s for chunk in chunked(plan_files(args.plans), args.chunk_size)
+                     for s in process_chunk(chunk, se, str(args.out))]
+        return summarise(summaries, args.out)
+    _prefect_environment(args.out)
+    from flows.batch_flow import qa_batch
+
+    return qa_batch(plans_dir=args.plans, out_dir=args.out,
+                    self_evaluations=args.self_evaluations, chunk_size=args.chunk_size)
+
+
+def _print_summary(summary: dict[str, Any], elapsed: float) -> None:
+    codes = ", ".join(f"{k} {v}" for k, v in summary["rejected_by_code"].items())
+    print(f"{summary['plans']} plans in {elapsed:.1f} s: {summary['ok']} ok, "
+          f"{summary['rejected']} rejected{f' ({codes})' if codes else ''}, "
+          f"{summary['needing_attention']} needing the expert's attention; "
+          f"{summary['targets']} targets.")
+    print(f"results: {summary['results_dir']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The stages for one plan, as plain functions: read -> extract -> normalise -> judge.
+
+No orchestration here (that is ``flows/``); each stage takes the previous stage's typed
+value. ``process_plan`` runs them for one file and turns bad input into a rejected result
+instead of an exception, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa_pipeline.areas import AreaClassifier
+from qa_pipeline.deadlines import AcademicCalendar, load_calendar, normalise_deadline
+from qa_pipeline.errors import NoTargets, PlanInputError
+from qa_pipeline.extract import extract_plan
+from qa_pipeline.extract.labels import Vocabulary, vocabulary
+from qa_pipeline.framework import Framework, load_framework
+from qa_pipeline.models import (
+    PlanError,
+    PlanExtraction,
+    PlanJudgement,
+    PlanResult,
+    SchoolMatch,
+)
+from qa_pipeline.readers import read_document
+from qa_pipeline.selfeval import SelfEvaluations, load_self_evaluations, profile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PlanContext:
+    """What every plan of a batch is judged against, loaded once."""
+
+    framework: Framework
+    calendar: AcademicCalendar
+    vocab: Vocabulary
+    areas: AreaClassifier
+    self_evaluations: SelfEvaluations | None = None
+
+    @classmethod
+    def load(cls, self_evaluations: Path | None = None) -> PlanContext:
+        framework = load_framework()
+        selfevals = load_self_evaluations(self_evaluations, framework) if self_evaluations \
+            else None
+        return cls(framework=framework, calendar=load_calendar(), vocab=vocabulary(),
+                   areas=AreaClassifier(framework), self_evaluations=selfevals)
+
+
+def plan_files(folder: Path) -> list[Path]:
+    """Every file of the folder that could be a plan (hidden and temp files skipped)."""
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def normalise_targets(extraction: PlanExtraction, ctx: PlanContext) -> None:
+    """Deadlines to dates and targets to framework areas, each with its reason."""
+    for target in extraction.targets:
+        deadline = normalise_deadline(target.text_of("deadline_text"), ctx.calendar)
+        target.deadline, target.deadline_reason = deadline.date, deadline.reason
+        decision = ctx.areas.classify(target)
+        target.area_id, target.area_reason = decision.area_id, decision.reason
+
+
+def match_school(extraction: PlanExtraction, ctx: PlanContext) -> SchoolMatch:
+    header = extraction.header
+    name = header.school_name.text if header.school_name else None
+    urn = header.urn.text if header.urn else None
+    if ctx.self_evaluations is None:
+        return SchoolMatch(name=name, urn=urn, method="no_self_evaluation",
+                           message="No self-evaluation export was given, so gaps cannot be "
+                                   "checked.")
+    return ctx.self_evaluations.match(name, urn)
+
+
+def judge_coverage(result: PlanResult, ctx: PlanContext) -> PlanJudgement:
+    """Gap coverage: which of the school's gap areas the targets address."""
+    judgement = PlanJudgement()
+    school = result.school
+    evaluation = (ctx.self_evaluations.evaluation(school.urn)
+                  if ctx.self_evaluations is not None and school and school.urn else None)
+    if evaluation is None:
+        judgement.reasons.append("no baseline self-evaluation found for this school: gaps "
+                                 "and relevance cannot be checked")
+        return judgement
+    prof = profile(evaluation, ctx.framework)
+    judgement.area_ratings = prof.ratings
+    judgement.gap_areas = list(prof.gaps)
+    judgement.strength_areas = list(prof.strengths)
+    addressed = {t.area_id for t in result.targets if t.area_id}
+    judgement.unaddressed_gaps = [a for a in prof.gaps if a not in addressed]
+    covered = len(prof.gaps) - len(judgement.unaddressed_gaps)
+    judgement.coverage = round(covered / len(prof.gaps), 3) if prof.gaps else 1.0
+    if judgement.unaddressed_gaps:
+        names = ", ".join(ctx.framework.area(a).name for a in judgement.unaddressed_gaps)
+        judgement.reasons.append(f"gaps no target addresses: {names}")
+    return judgement
+
+
+def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
+    """Read, extract and judge one plan; bad input becomes a rejected result."""
+    plan_id = path.stem
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        doc = read_document(path)
+        timings["read"] = _ms(start)
+        t = time.perf_counter()
+        extraction = extract_plan(doc, ctx.vocab)
+        if not extraction.targets:
+            raise NoTargets(f"No targets were found in '{path.name}'. The pipeline looks for "
+                            "objectives with actions, a lead, timescales and success criteria "
+                            "(a table with those columns, a table per priority, or headings "
+                            "with labelled lines). Please check this is the action plan.")
+        normalise_targets(extraction, ctx)
+        timings["extract"] = _ms(t)
+    except PlanInputError as exc:
+        log.info("rejected %s: %s", path.name, exc.code)
+        return PlanResult(plan_id=plan_id, source=path.name, status="rejected",
+                          error=PlanError(exc.code, exc.message), timings_ms=timings)
+    except Exception as exc:  # a bug: record it on this plan and let the batch go on
+        log.error("internal error on %s\n%s", path.name, traceback.format_exc())
+        message = (f"The QA pipeline failed on this plan ({type(exc).__name__}). This is a "
+                   "fault in the pipeline, not the plan: please pass it to the project team.")
+        return PlanResult(plan_id=plan_id, source=path.name, status="rejected",
+                          error=PlanError("internal_error", message), timings_ms=timings)
+    result = PlanResult(plan_id=plan_id, source=path.name, status="ok", header=extraction.header,
+                        layout=extraction.layout, targets=extraction.targets,
+                        notes=list(extraction.notes))
+    t = time.perf_counter()
+    result.school = match_school(extraction, ctx)
+    result.plan = judge_coverage(result, ctx)
+    timings["judge"] = _ms(t)
+    result.timings_ms = timings
+    return result
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
