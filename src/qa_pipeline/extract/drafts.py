@@ -67,6 +67,10 @@ class TargetDraft:
         else:
             self.add(name, text, provenance)
 
+    def first(self, name: str) -> tuple[str, Provenance] | None:
+        pieces = self.pieces.get(name)
+        return (pieces[0].text, pieces[0].provenance) if pieces else None
+
     def has(self, name: str) -> bool:
         return bool(self.actions) if name == "actions" else bool(self.pieces.get(name))
 

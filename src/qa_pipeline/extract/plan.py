@@ -31,7 +31,7 @@ def extract_plan(doc: Document, vocab: Vocabulary | None = None) -> PlanExtracti
     layouts: list[str] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            if not text.drafts:
+            if not text.has_targets():
                 header.line(block.text, block.provenance)
             text.paragraph(block)
             continue
@@ -54,7 +54,7 @@ def _table(table: Table, vocab: Vocabulary, reflowed: bool, header: HeaderBuilde
            text: TextTargets) -> str | None:
     shape = classify_table(table, vocab)
     if shape.kind in ("header", "other"):
-        if shape.kind == "header" or not text.drafts:
+        if shape.kind == "header" or not text.has_targets():
             header.table(table)
         return None
     title, kind, section = text.take_title()

@@ -14,8 +14,8 @@ from typing import Literal
 
 from qa_pipeline.extract.drafts import TargetDraft
 from qa_pipeline.extract.labels import IGNORE, LabelMatch, Vocabulary
-from qa_pipeline.extract.values import strip_numbering
-from qa_pipeline.models import Cell, Table
+from qa_pipeline.extract.values import is_item_start, strip_numbering
+from qa_pipeline.models import Cell, Provenance, Table
 
 KEY_FIELDS = {"objective", "actions", "success_criteria"}
 MAX_KV_EXTRA_WORDS = 2
@@ -117,23 +117,21 @@ def wide_targets(table: Table, shape: TableShape, reflowed: bool,
     objective_cols = [c for c, m in columns.items() if m.field == "objective"]
     drafts: list[TargetDraft] = []
     section_area: str | None = section
-    last_area: str | None = None
+    last_area: tuple[str, Provenance] | None = None  # an empty area cell means "as above"
     for r in range(shape.header_row + 1, table.n_rows):
         row = table.rows[r]
         texts = [c.text.strip() for c in row]
         if not any(texts) or texts == header_texts:
             continue
-        distinct = [c for c in _distinct_cells(row) if c.text.strip()]
-        if len({c.text for c in distinct}) == 1 and table.n_cols >= 4 and (
-                len(distinct) == 1 or all(c.merged_copy for c in distinct[1:])):
-            section_area = strip_numbering(distinct[0].text.replace("\n", " "))
-            last_area = None
-            continue
-        if _is_repeated_header(row, columns):
-            continue
         own = {c: row[c] for c in columns if c < len(row)}
         if drafts and r in table.page_starts and _blank(own, area_cols + objective_cols):
             _continue_row(drafts[-1], table, r, columns, own)
+            continue
+        title = _section_title(row, table.n_cols)
+        if title is not None:
+            section_area, last_area = title, None
+            continue
+        if _is_repeated_header(row, columns):
             continue
         draft = TargetDraft(reflowed=reflowed)
         for c, m in columns.items():
@@ -148,13 +146,23 @@ def wide_targets(table: Table, shape: TableShape, reflowed: bool,
         if not draft.is_substantial():
             continue
         if area_cols and not draft.has("area_text") and last_area is not None:
-            draft.add("area_text", last_area.text, last_area.provenance, label="same as above")
+            draft.add("area_text", last_area[0], last_area[1], label="same as above")
         elif section_area and not draft.has("area_text"):
-            prov = table.cell_provenance(r, 0)
-            draft.add("area_text", section_area, prov, label="section")
-        last_area = draft.pieces.get("area_text", [None])[-1] if draft.has("area_text") else None
+            draft.add("area_text", section_area, table.cell_provenance(r, 0), label="section")
+        last_area = draft.first("area_text")
         drafts.append(draft)
     return drafts
+
+
+def _section_title(row: list[Cell], n_cols: int) -> str | None:
+    """A row that only names a section ('Area 2: Outcomes'): text in the first column,
+    nothing else but merged copies of it."""
+    distinct = [c for c in _distinct_cells(row) if c.text.strip()]
+    if n_cols < 4 or not distinct or distinct[0].col != 0:
+        return None
+    if len({c.text for c in distinct}) == 1 and all(c.merged_copy for c in distinct[1:]):
+        return strip_numbering(distinct[0].text.replace("\n", " "))
+    return None
 
 
 def _label(table: Table, header_row: int, col: int) -> str:
@@ -184,7 +192,14 @@ def _continue_row(draft: TargetDraft, table: Table, r: int, columns: dict[int, L
             continue
         prov = table.cell_provenance(r, c)
         if m.field == "actions":
-            draft.add_actions(cell.text, prov)
+            lines = cell.text.split("\n")
+            if draft.actions and not is_item_start(lines[0]):  # the last action carries on
+                carried = []
+                while lines and not is_item_start(lines[0]):
+                    carried.append(lines.pop(0).strip())
+                last = draft.actions[-1]
+                last.text = " ".join([last.text, *carried])
+            draft.add_actions("\n".join(lines), prov)
         else:
             pieces = draft.pieces.get(m.field)
             if pieces:
@@ -200,19 +215,29 @@ def _continue_row(draft: TargetDraft, table: Table, r: int, columns: dict[int, L
 def kv_targets(table: Table, vocab: Vocabulary, reflowed: bool) -> list[TargetDraft]:
     drafts: list[TargetDraft] = []
     draft = TargetDraft(reflowed=reflowed)
+    last: str | None = None  # the field of the last labelled row
     for r, row in enumerate(table.rows):
         cells = _distinct_cells(row)
         label = cells[0].text.strip() if cells else ""
         values = [c for c in cells[1:] if c.text.strip()]
-        m = vocab.target.match(label, MAX_KV_EXTRA_WORDS) if label and len(label) <= 80 else None
-        if m is None or m.field == IGNORE or not values:
+        if not values:
+            continue
+        if not label:  # a row with no label carries on the field above (one action a row)
+            if last is not None:
+                for v in values:
+                    draft.append_to(last, v.text, table.cell_provenance(r, v.col))
+            continue
+        m = vocab.target.match(label, MAX_KV_EXTRA_WORDS) if len(label) <= 80 else None
+        if m is None or m.field == IGNORE:
+            last = None
             continue
         if m.field in ("objective", "area_text") and draft.has(m.field):
             drafts.append(draft)
             draft = TargetDraft(reflowed=reflowed)
         for v in values:
-            draft.add(m.field, v.text, table.cell_provenance(r, v.col), label=" ".join(
-                label.split()))
+            draft.add(m.field, v.text, table.cell_provenance(r, v.col),
+                      label=" ".join(label.split()))
+        last = m.field
     if draft.is_substantial():
         drafts.append(draft)
     return drafts

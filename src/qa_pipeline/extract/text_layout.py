@@ -131,6 +131,10 @@ class TextTargets:
                 self.section
         return None, None, self.section
 
+    def has_targets(self) -> bool:
+        """Has a target been read yet (a table's, or one with labelled fields)?"""
+        return any(id(d) in self._from_tables or d.labelled for d in self.drafts)
+
     def add_table_drafts(self, drafts: list[TargetDraft]) -> None:
         """Targets read from a table, kept in document order with the text's own."""
         self.drafts.extend(drafts)
@@ -158,11 +162,10 @@ class TextTargets:
     def _heading(self, p: Paragraph) -> None:
         """A heading that is not a numbered title: a section or an untitled target."""
         if self.current is not None and not self.current.is_substantial():
-            # two headings in a row: the first was a section
+            # two headings in a row: the first was a title line, not a target
             self.drafts.remove(self.current)
-            self.section = self.current.title or self.section
             self.current = None
-        self._promote_pending_to_section()
+        self.pending_heading = None
         numbered = NUMBERED_RE.match(p.text)
         if numbered is None and p.heading_level is not None and p.heading_level <= 0:
             return  # the document title

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-BULLET_RE = re.compile(r"^\s*(?:[•●▪◦○■\-–—*·]|\d{1,2}[.)]|[a-z][.)](?=\s))\s*")
-EMPTY_VALUES = {"", "-", "–", "—", "n/a", "na", "none", "nil", "x", "."}
+BULLET_RE = re.compile(r"^\s*(?:[•●▪◦○■\-–—*·](?!\d)|(?:\d{1,2}|[a-z])[.)](?=\s))\s*")
+SYMBOL_BULLET_RE = re.compile(r"^\s*[•●▪◦○■\-–—*·](?!\d)\s*")
+EMPTY_VALUES = {"", "-", "–", "—", "n/a", "na", "x", "."}
 
 
 def strip_bullet(line: str) -> str:
@@ -47,10 +48,7 @@ def value_lines(text: str, reflowed: bool) -> list[str]:
 def clean_value(text: str, reflowed: bool = False) -> str | None:
     """A field's text: lines kept (or re-flowed), bullet marks dropped; None if empty."""
     lines = value_lines(text, reflowed)
-    if len(lines) == 1:
-        lines = [strip_bullet(lines[0]) or lines[0]]
-    else:
-        lines = [strip_bullet(line) or line for line in lines]
+    lines = [SYMBOL_BULLET_RE.sub("", line, count=1).strip() or line for line in lines]
     value = "\n".join(line for line in lines if line).strip()
     return None if value.lower().strip(" .") in EMPTY_VALUES else value
 

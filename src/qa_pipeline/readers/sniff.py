@@ -28,9 +28,10 @@ MAX_ZIP_RATIO = 1000  # XML packs about 10:1; a bomb packs 1000:1 or more
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _SUFFIX_KIND: dict[str, Kind] = {".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-_LEGACY = {".doc": "Word 97-2003 (.doc)", ".xls": "Excel 97-2003 (.xls)", ".odt": "OpenDocument",
-           ".rtf": "Rich Text", ".pages": "Apple Pages", ".txt": "plain text",
-           ".ods": "OpenDocument spreadsheet"}
+_LEGACY = {".doc": "Word 97-2003 (.doc)", ".xls": "Excel 97-2003 (.xls)",
+           ".docx": "the old Word 97-2003", ".xlsx": "the old Excel 97-2003",
+           ".odt": "OpenDocument", ".rtf": "Rich Text", ".pages": "Apple Pages",
+           ".txt": "plain text", ".ods": "OpenDocument spreadsheet"}
 
 _SAVE_AS = "Please save it as .docx, .xlsx or a text-based .pdf and submit it again."
 
@@ -62,7 +63,7 @@ def sniff(path: Path) -> Kind:
         raise CorruptFile(f"'{path.name}' is not a real {suffix} file (its contents are not "
                           f"in that format). {_SAVE_AS}")
     what = _LEGACY.get(suffix, f"'{suffix or 'no extension'}'")
-    raise UnsupportedFormat(f"'{path.name}' is a {what} file, which the QA pipeline cannot "
+    raise UnsupportedFormat(f"'{path.name}' is in {what} format, which the QA pipeline cannot "
                             f"read. {_SAVE_AS}")
 
 
@@ -71,10 +72,9 @@ def _ole_kind(path: Path, suffix: str) -> Kind:
     if _ENCRYPTED_PACKAGE in data:
         raise EncryptedFile(f"'{path.name}' is password-protected. Please remove the password "
                             "(File > Info > Protect Document) and send it again.")
-    what = _LEGACY.get(suffix, "an old Office (97-2003)")
-    if suffix in (".docx", ".xlsx"):
-        what = "an old Office 97-2003"
-    raise UnsupportedFormat(f"'{path.name}' is {what} file. {_SAVE_AS}")
+    what = _LEGACY.get(suffix, "the old Office 97-2003")
+    raise UnsupportedFormat(f"'{path.name}' is in {what} format, which the QA pipeline cannot "
+                            f"read. {_SAVE_AS}")
 
 
 def _zip_kind(path: Path, suffix: str) -> Kind:

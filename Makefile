@@ -1,0 +1,24 @@
+# The two set-up commands of the README. Each builds the virtual environment first if it
+# is missing (Python 3.11, every package pinned in pyproject.toml and requirements.lock).
+PYTHON ?= python3.11
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: example test lint clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+example: $(STAMP)  ## the main job on the bundled example plans
+	$(VENV)/bin/qa-pipeline run --plans fixtures/plans \
+		--self-evaluations fixtures/self_evaluations.csv --out out
+
+test: $(STAMP)  ## lint and the test suite
+	$(VENV)/bin/ruff check src flows tests fixtures
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) out
