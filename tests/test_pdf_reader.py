@@ -87,3 +87,18 @@ def test_password_protected_pdf_is_encrypted(tmp_path: Path) -> None:
     pdf.output(str(path))
     with pytest.raises(EncryptedFile, match="password"):
         read_document(path)
+
+
+def test_two_text_columns_are_read_left_then_right(tmp_path: Path) -> None:
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    left = [f"Left column line {i} about the first priority." for i in range(8)]
+    right = [f"Right column line {i} about the second." for i in range(8)]
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        pdf.text(12, 30 + i * 12, a)
+        pdf.text(112, 30 + i * 12, b)
+    path = tmp_path / "columns.pdf"
+    pdf.output(str(path))
+    texts = [p.text for p in read_document(path).paragraphs()]
+    assert texts == [*left, *right]

@@ -27,6 +27,7 @@ class PlanSummary:
     overall: str | None
     needs_expert_attention: bool
     result_path: str
+    timings_ms: dict[str, float]
 
 
 @lru_cache(maxsize=4)
@@ -47,7 +48,7 @@ def process_chunk(paths: list[str], self_evaluations: str | None, out_dir: str
             error_code=result.error.code if result.error else None,
             targets=len(result.targets), overall=result.plan.overall,
             needs_expert_attention=result.status != "ok" or result.plan.needs_expert_attention,
-            result_path=str(written)))
+            result_path=str(written), timings_ms=dict(result.timings_ms)))
     return summaries
 
 
@@ -58,6 +59,9 @@ def chunked(items: list[Path], size: int) -> list[list[str]]:
 def summarise(summaries: list[PlanSummary], out_dir: Path) -> dict[str, Any]:
     status = Counter(s.status for s in summaries)
     codes = Counter(s.error_code for s in summaries if s.error_code)
+    stage_ms: Counter[str] = Counter()
+    for s in summaries:
+        stage_ms.update(s.timings_ms)
     summary = {
         "plans": len(summaries),
         "ok": status.get("ok", 0),
@@ -66,6 +70,7 @@ def summarise(summaries: list[PlanSummary], out_dir: Path) -> dict[str, Any]:
         "needing_attention": sum(s.needs_expert_attention for s in summaries),
         "targets": sum(s.targets for s in summaries),
         "results_dir": str(out_dir / "results"),
+        "stage_seconds": {k: round(v / 1000, 3) for k, v in stage_ms.items()},
         "plans_detail": [asdict(s) for s in summaries],
     }
     write_json_atomic(out_dir / "summary.json", summary)

@@ -89,6 +89,10 @@ def _print_summary(summary: dict[str, Any], elapsed: float) -> None:
           f"{summary['rejected']} rejected{f' ({codes})' if codes else ''}, "
           f"{summary['needing_attention']} needing the expert's attention; "
           f"{summary['targets']} targets.")
+    stages = summary.get("stage_seconds", {})
+    work = sum(stages.values())
+    split = ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+    print(f"time: {split}; start-up and orchestration {max(0.0, elapsed - work):.2f} s")
     print(f"results: {summary['results_dir']}")
 
 

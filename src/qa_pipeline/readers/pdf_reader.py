@@ -39,6 +39,7 @@ class _Line:
     size: float
     bold: bool
     edge: bool = False  # in the top or bottom margin band, where running heads sit
+    column: int = 0  # 1 for the right-hand column of a two-column page
 
 
 def read_pdf(path: Path) -> Document:
@@ -84,6 +85,7 @@ class _PdfPages:
     def __init__(self, source: str) -> None:
         self.source = source
         self.items: list[tuple[int, float, Table | _Line]] = []  # (page, top, item)
+        # reading order: page, then column, then top
         self.n_chars = 0
         self.n_tables = 0
         self._table_cols: dict[int, list[float]] = {}
@@ -122,7 +124,8 @@ class _PdfPages:
         return table
 
     def blocks(self) -> list[Block]:
-        ordered = sorted(self.items, key=lambda x: (x[0], x[1]))
+        ordered = sorted(self.items, key=lambda x: (
+            x[0], x[2].column if isinstance(x[2], _Line) else 0, x[1]))
         ordered = _drop_running_lines(ordered)
         blocks: list[Block] = []
         para_lines: list[_Line] = []
@@ -199,8 +202,10 @@ def _lines(page: Any, number: int) -> list[_Line]:
     columns = [words] if split is None else [[w for w in words if w["x1"] <= split],
                                              [w for w in words if w["x0"] >= split]]
     lines: list[_Line] = []
-    for col in columns:
-        lines.extend(_group_lines(col, number))
+    for index, col in enumerate(columns):
+        for line in _group_lines(col, number):
+            line.column = index
+            lines.append(line)
     return lines
 
 
