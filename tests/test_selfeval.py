@@ -110,7 +110,7 @@ def test_invalid_threshold_and_duplicate_ids_are_config_errors(tmp_path: Path) -
     with pytest.raises(ConfigError, match="statement ids must be unique across areas; "
                                           "repeated: L1"):
         load_framework(bad)
-    with pytest.raises(ConfigError, match="cannot be read"):
+    with pytest.raises(ConfigError, match="cannot read"):
         load_framework(tmp_path / "missing.yaml")
 
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from qa_pipeline.errors import ConfigError
-from qa_pipeline.extract.labels import RUBRICS_DIR, fold
+from qa_pipeline.config import RUBRICS_DIR, load_yaml_model
+from qa_pipeline.extract.labels import fold
 from qa_pipeline.framework import Framework
 from qa_pipeline.models import Target
 
@@ -42,12 +41,8 @@ class AreaDecision:
 
 
 def load_area_keywords(path: Path | None = None) -> AreaKeywords:
-    path = path or RUBRICS_DIR / "area_keywords.yaml"
-    try:
-        return AreaKeywords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
+    return load_yaml_model(path or RUBRICS_DIR / "area_keywords.yaml", AreaKeywords,
+                           "Area keywords")
 
 
 def _phrase_re(phrase: str) -> re.Pattern[str]:

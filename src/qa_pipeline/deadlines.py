@@ -19,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args, get_origin
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from qa_pipeline.config import load_yaml_model
 from qa_pipeline.errors import ConfigError
 
 DEFAULT_CALENDAR_PATH = Path(__file__).resolve().parents[2] / "rubrics" / "calendar.yaml"
@@ -194,10 +193,7 @@ def load_calendar(path: Path | None = None, year: str = DEFAULT_YEAR) -> Academi
     the file is missing, not YAML, has unknown or missing keys, or is inconsistent.
     """
     source = path or DEFAULT_CALENDAR_PATH
-    try:
-        spec = _CalendarFile.model_validate(_read_yaml(source))
-    except ValidationError as exc:
-        raise ConfigError(_describe_validation_error(source, exc)) from None
+    spec = load_yaml_model(source, _CalendarFile, "Calendar")
     _check_vocabulary(source, spec)
     for key, dates in spec.years.items():
         _check_year(source, key, dates, list(spec.periods))
@@ -214,47 +210,6 @@ def load_calendar(path: Path | None = None, year: str = DEFAULT_YEAR) -> Academi
         aliases={alias: key for key, words in spec.periods.items() for alias in words.aliases},
         no_deadline=tuple(spec.no_deadline),
     )
-
-
-def _read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning I/O and syntax problems into ConfigError."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the calendar file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-
-
-def _describe_validation_error(path: Path, exc: ValidationError) -> str:
-    """One line per problem: the key path, what is wrong and what is allowed."""
-    lines = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        where = ".".join(str(part) for part in loc) or "(top level)"
-        if error["type"] == "extra_forbidden":
-            allowed = ", ".join(_allowed_keys(_CalendarFile, loc[:-1]))
-            lines.append(f"{where}: unknown key; allowed keys here: {allowed}")
-        else:
-            lines.append(f"{where}: {error['msg']}")
-    return f"{path}: " + "; ".join(lines)
-
-
-def _allowed_keys(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
-    """The field names of the model found by walking ``loc`` down from ``model``."""
-    current: Any = model
-    for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            model_field = current.model_fields.get(str(part))
-            current = model_field.annotation if model_field else None
-        elif get_origin(current) is dict:
-            current = get_args(current)[1]
-        else:
-            return []
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
 
 
 def _check_vocabulary(path: Path, spec: _CalendarFile) -> None:

@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from qa_pipeline.errors import ConfigError
+from qa_pipeline.config import load_yaml_model
 
 DEFAULT_FRAMEWORK_PATH = Path(__file__).resolve().parents[2] / "rubrics" / "framework.yaml"
 
@@ -263,82 +262,7 @@ class Framework(BaseModel):
 # --------------------------------------------------------------------------- loading
 
 
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    """The model class inside ``Model`` or ``list[Model]``, else None."""
-    args = getattr(annotation, "__args__", None)
-    if args:
-        for arg in args:
-            found = _submodel(arg)
-            if found is not None:
-                return found
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model that holds the keys at ``loc`` (e.g. ``("areas", 3, "statements", 1)``)."""
-    model: type[BaseModel] | None = Framework
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if model is None or part not in model.model_fields:
-            return None
-        model = _submodel(model.model_fields[part].annotation)
-    return model
-
-
-def _keys_of(model: type[BaseModel] | None) -> str:
-    if model is None:
-        return "(unknown)"
-    required = [n for n, f in model.model_fields.items() if f.is_required()]
-    optional = [n for n, f in model.model_fields.items() if not f.is_required()]
-    text = ", ".join(required)
-    if optional:
-        text += f" (optional: {', '.join(optional)})"
-    return text
-
-
-def _describe_error(error: Any) -> str:
-    loc = tuple(error["loc"])
-    where = ".".join(str(p) for p in loc) or "(top level)"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"{where}: unknown key; the keys allowed there are {_keys_of(_model_at(loc[:-1]))}"
-    if kind == "missing":
-        return (f"{where}: required key is missing; the keys there are "
-                f"{_keys_of(_model_at(loc[:-1]))}")
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        if pattern == _ID_PATTERN:
-            message = "must be lower case letters, digits and underscores, starting with a letter"
-        elif pattern == _STATEMENT_ID_PATTERN:
-            message = "must be upper case letters and digits, starting with a letter, e.g. L1"
-    if kind.endswith("_type") or kind.endswith("_parsing") or "pattern" in kind:
-        return f"{where}: {message} (found {error.get('input')!r})"
-    return f"{where}: {message}"
-
-
 def load_framework(path: Path | None = None) -> Framework:
     """Load and validate the framework; ``ConfigError`` names the file, key and problem."""
-    path = Path(path) if path is not None else DEFAULT_FRAMEWORK_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"Framework file {path} cannot be read: {exc.strerror or exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Framework file {path} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"Framework file {path} must hold a mapping with the keys "
-                          f"{_keys_of(Framework)}; found {type(data).__name__}")
-    try:
-        return Framework.model_validate(data)
-    except ValidationError as exc:
-        problems = [_describe_error(e) for e in exc.errors()]
-        shown = "; ".join(problems[:5])
-        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
-        raise ConfigError(f"Framework file {path} is invalid: {shown}{more}") from exc
+    return load_yaml_model(Path(path) if path is not None else DEFAULT_FRAMEWORK_PATH,
+                           Framework, "Framework")

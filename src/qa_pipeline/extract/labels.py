@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from qa_pipeline.errors import ConfigError
+from qa_pipeline.config import RUBRICS_DIR, load_yaml_model
 
-RUBRICS_DIR = Path(__file__).resolve().parents[3] / "rubrics"
 MAX_EXTRA_WORDS = 3
 IGNORE = "_ignore"
 
@@ -79,16 +77,7 @@ class Vocabulary:
 
 
 def load_fields(path: Path | None = None) -> FieldsConfig:
-    path = path or RUBRICS_DIR / "fields.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return FieldsConfig.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: {where}: {err['msg']}") from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
+    return load_yaml_model(path or RUBRICS_DIR / "fields.yaml", FieldsConfig, "Field wordings")
 
 
 @lru_cache(maxsize=4)
