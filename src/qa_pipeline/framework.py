@@ -178,6 +178,14 @@ class Framework(BaseModel):
 
     # ----------------------------------------------------------------------- lookups
 
+    def folded_area_names(self) -> frozenset[str]:
+        """Every area's name, id and aliases in lower case, words only ('pupil voice')."""
+        names: set[str] = set()
+        for area in self.areas:
+            for name in (area.name, area.id.replace("_", " "), *area.aliases):
+                names.add(" ".join(re.findall(r"[a-z]+", name.lower())))
+        return frozenset(names)
+
     def area_ids(self) -> list[str]:
         """Area ids in framework order."""
         return [a.id for a in self.areas]

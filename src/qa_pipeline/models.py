@@ -168,6 +168,23 @@ TARGET_FIELDS: tuple[str, ...] = (
 
 
 @dataclass
+class CriterionScore:
+    """A level on one rubric criterion, with how sure the pipeline is and why."""
+
+    level: int
+    confidence: float
+    reasons: list[str]
+    descriptor: str  # the rubric descriptor of the level given
+    rule_level: int  # what the rubric rules alone gave
+    scorer: str  # the registered scorer, e.g. "qa.measurable.v1"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "confidence": self.confidence, "reasons": self.reasons,
+                "descriptor": self.descriptor, "rule_level": self.rule_level,
+                "scorer": self.scorer}
+
+
+@dataclass
 class Target:
     """One objective of a plan with everything that belongs to it."""
 
@@ -185,6 +202,8 @@ class Target:
     deadline_reason: str | None = None
     area_id: str | None = None
     area_reason: str | None = None
+    area_confidence: float | None = None
+    scores: dict[str, CriterionScore] = field(default_factory=dict)
 
     def text_of(self, name: str) -> str | None:
         value = getattr(self, name)
@@ -263,8 +282,13 @@ class PlanJudgement:
     unaddressed_gaps: list[str] = field(default_factory=list)
     coverage: float | None = None
     area_ratings: dict[str, float | None] = field(default_factory=dict)
+    quality: float | None = None
     overall: str | None = None
+    overall_reason: str | None = None
     needs_expert_attention: bool = True
+    flags: dict[str, str] = field(default_factory=dict)
+    triage_rule: str | None = None
+    triage_rank: int | None = None
     reasons: list[str] = field(default_factory=list)
 
 
@@ -282,4 +306,6 @@ class PlanResult:
     targets: list[Target] = field(default_factory=list)
     plan: PlanJudgement = field(default_factory=PlanJudgement)
     notes: list[str] = field(default_factory=list)
+    pupil_mentions: list[dict[str, str]] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)

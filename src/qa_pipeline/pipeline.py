@@ -19,15 +19,16 @@ from qa_pipeline.errors import NoTargets, PlanInputError
 from qa_pipeline.extract import extract_plan
 from qa_pipeline.extract.labels import Vocabulary, vocabulary
 from qa_pipeline.framework import Framework, load_framework
-from qa_pipeline.models import (
-    PlanError,
-    PlanExtraction,
-    PlanJudgement,
-    PlanResult,
-    SchoolMatch,
-)
+from qa_pipeline.judge import coverage, judge
+from qa_pipeline.language import language_tools
+from qa_pipeline.models import PlanError, PlanExtraction, PlanResult, SchoolMatch, Target
+from qa_pipeline.privacy import find_pupil_mentions
 from qa_pipeline.readers import read_document
-from qa_pipeline.selfeval import SelfEvaluations, load_self_evaluations, profile
+from qa_pipeline.rubric import Rubric, default_rubric
+from qa_pipeline.scoring.features import AreaStatus, TargetContext
+from qa_pipeline.scoring.models_store import load_level_models
+from qa_pipeline.scoring.score import Scorer
+from qa_pipeline.selfeval import AreaProfile, SelfEvaluations, load_self_evaluations, profile
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +41,30 @@ class PlanContext:
     calendar: AcademicCalendar
     vocab: Vocabulary
     areas: AreaClassifier
+    rubric: Rubric
+    scorer: Scorer
     self_evaluations: SelfEvaluations | None = None
 
     @classmethod
-    def load(cls, self_evaluations: Path | None = None) -> PlanContext:
+    def load(cls, self_evaluations: Path | None = None, use_models: bool = True
+             ) -> PlanContext:
         framework = load_framework()
         selfevals = load_self_evaluations(self_evaluations, framework) if self_evaluations \
             else None
+        rubric = default_rubric()
+        models = load_level_models() if use_models else None
         return cls(framework=framework, calendar=load_calendar(), vocab=vocabulary(),
-                   areas=AreaClassifier(framework), self_evaluations=selfevals)
+                   areas=AreaClassifier(framework), rubric=rubric,
+                   scorer=Scorer(rubric, language_tools(), models,
+                                 area_names=framework.folded_area_names()),
+                   self_evaluations=selfevals)
+
+    def versions(self) -> dict[str, str]:
+        models = self.scorer.models
+        return {"rubric": f"{self.rubric.version}+{self.rubric.digest}",
+                "lexicon": self.scorer.tools.lexicon.version,
+                "fields": self.vocab.version,
+                "level_models": models.meta["id"] if models else "rules-only"}
 
 
 def plan_files(folder: Path) -> list[Path]:
@@ -77,28 +93,22 @@ def match_school(extraction: PlanExtraction, ctx: PlanContext) -> SchoolMatch:
     return ctx.self_evaluations.match(name, urn)
 
 
-def judge_coverage(result: PlanResult, ctx: PlanContext) -> PlanJudgement:
-    """Gap coverage: which of the school's gap areas the targets address."""
-    judgement = PlanJudgement()
+def school_profile(result: PlanResult, ctx: PlanContext) -> AreaProfile | None:
     school = result.school
-    evaluation = (ctx.self_evaluations.evaluation(school.urn)
-                  if ctx.self_evaluations is not None and school and school.urn else None)
-    if evaluation is None:
-        judgement.reasons.append("no baseline self-evaluation found for this school: gaps "
-                                 "and relevance cannot be checked")
-        return judgement
-    prof = profile(evaluation, ctx.framework)
-    judgement.area_ratings = prof.ratings
-    judgement.gap_areas = list(prof.gaps)
-    judgement.strength_areas = list(prof.strengths)
-    addressed = {t.area_id for t in result.targets if t.area_id}
-    judgement.unaddressed_gaps = [a for a in prof.gaps if a not in addressed]
-    covered = len(prof.gaps) - len(judgement.unaddressed_gaps)
-    judgement.coverage = round(covered / len(prof.gaps), 3) if prof.gaps else 1.0
-    if judgement.unaddressed_gaps:
-        names = ", ".join(ctx.framework.area(a).name for a in judgement.unaddressed_gaps)
-        judgement.reasons.append(f"gaps no target addresses: {names}")
-    return judgement
+    if ctx.self_evaluations is None or school is None or not school.urn:
+        return None
+    evaluation = ctx.self_evaluations.evaluation(school.urn)
+    return profile(evaluation, ctx.framework) if evaluation is not None else None
+
+
+def score_targets(targets: list[Target], prof: AreaProfile | None, ctx: PlanContext) -> None:
+    for target in targets:
+        status: AreaStatus = "unknown"
+        if prof is not None and target.area_id is not None:
+            status = ("gap" if target.area_id in prof.gaps else
+                      "strength" if target.area_id in prof.strengths else "neither")
+        target.scores = ctx.scorer.score(target, TargetContext(
+            area_status=status, has_self_evaluation=prof is not None))
 
 
 def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
@@ -131,10 +141,18 @@ def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
     result = PlanResult(plan_id=plan_id, source=path.name, status="ok", header=extraction.header,
                         layout=extraction.layout, targets=extraction.targets,
                         notes=list(extraction.notes))
-    t = time.perf_counter()
     result.school = match_school(extraction, ctx)
-    result.plan = judge_coverage(result, ctx)
+    prof = school_profile(result, ctx)
+    t = time.perf_counter()
+    score_targets(result.targets, prof, ctx)
+    timings["score"] = _ms(t)
+    t = time.perf_counter()
+    mentions = find_pupil_mentions(result.targets)
+    result.pupil_mentions = [m.__dict__ for m in mentions]
+    result.plan = judge(result.targets, coverage(result.targets, prof, ctx.framework),
+                        ctx.rubric, pupil_mentions=len(mentions))
     timings["judge"] = _ms(t)
+    result.versions = ctx.versions()
     result.timings_ms = timings
     return result
 

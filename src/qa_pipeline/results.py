@@ -25,7 +25,7 @@ def target_to_dict(target: Target) -> dict[str, Any]:
             out["area_id"] = target.area_id
         if name == "deadline_text":
             out["deadline"] = target.deadline.isoformat() if target.deadline else None
-    out["scores"] = {}
+    out["scores"] = {c: s.to_dict() for c, s in target.scores.items()}
     out["explanations"] = {"area_id": target.area_reason, "deadline": target.deadline_reason}
     out["provenance"] = {
         name: ([f.provenance.describe() for f in getattr(target, name)] if name == "actions"
@@ -60,10 +60,16 @@ def result_to_dict(result: PlanResult) -> dict[str, Any]:
             "unaddressed_gaps": judgement.unaddressed_gaps,
             "coverage": judgement.coverage,
             "area_ratings": judgement.area_ratings,
+            "quality": judgement.quality,
             "overall": judgement.overall,
+            "overall_reason": judgement.overall_reason,
             "needs_expert_attention": judgement.needs_expert_attention,
+            "triage": {"rank": judgement.triage_rank, "rule": judgement.triage_rule,
+                       "flags": judgement.flags},
             "reasons": judgement.reasons,
         },
+        "pupil_mentions": result.pupil_mentions,
+        "versions": result.versions,
         "notes": result.notes,
         "timings_ms": result.timings_ms,
         "result_version": RESULT_VERSION,

@@ -1,0 +1,1 @@
+"""Scoring: every target against the rubric's criteria, with confidence and reasons."""

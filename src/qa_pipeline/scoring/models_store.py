@@ -1,0 +1,24 @@
+"""Where the trained scoring models live, and loading them once per process."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from qa_pipeline.scoring.learned import LevelModels
+
+MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
+LEVEL_MODELS = MODELS_DIR / "level_models.joblib"
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def load_level_models(path: Path = LEVEL_MODELS) -> LevelModels | None:
+    """The trained level models, or None (rules only) when none has been built yet."""
+    if not path.exists():
+        log.warning("no trained scoring model at %s: scoring with the rubric rules only "
+                    "(build one with `qa-pipeline train`)", path)
+        return None
+    return LevelModels.load(path)
