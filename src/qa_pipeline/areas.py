@@ -81,20 +81,24 @@ class AreaClassifier:
                     self._names.append((key, area.id))
         self._names.sort(key=lambda e: -len(e[0]))
 
-    def classify(self, target: Target) -> AreaDecision:
+    def _texts(self, target: Target) -> tuple[str, str, str]:
         area_text = target.text_of("area_text") or ""
         objective = target.text_of("objective") or ""
         rest = " ".join(filter(None, (target.text_of(f) for f in
                                       ("actions", "success_criteria", "monitoring"))))
-        everything = " ".join((area_text, objective, rest))
-        send = self._send_term(everything)
-        if send is None:
-            return AreaDecision(None, "no SEND word in the target: read as not about SEND "
-                                      "provision", 0.6)
+        return area_text, objective, rest
+
+    def cited_statements(self, target: Target) -> AreaDecision | None:
+        """A decision from the statement codes the plan cites, if they name one area."""
+        area_text, objective, _ = self._texts(target)
         coded = self._statement_codes(area_text) or self._statement_codes(objective)
-        if coded:
-            area_id, codes = coded
-            return AreaDecision(area_id, f"the plan cites statement(s) {', '.join(codes)}", 0.95)
+        if coded is None:
+            return None
+        area_id, codes = coded
+        return AreaDecision(area_id, f"the plan cites statement(s) {', '.join(codes)}", 0.95)
+
+    def _scores(self, target: Target) -> tuple[dict[str, float], dict[str, list[str]]]:
+        area_text, objective, rest = self._texts(target)
         scores: dict[str, float] = {}
         hits: dict[str, list[str]] = {}
         named = self._named_area(area_text)
@@ -113,6 +117,30 @@ class AreaClassifier:
                 if weight:
                     scores[area_id] = scores.get(area_id, 0.0) + weight
                     hits.setdefault(area_id, []).append(f"'{phrase}'")
+        return scores, hits
+
+    def signals(self, target: Target) -> dict[str, float]:
+        """The rule signals as features for the learned classifier."""
+        area_text, _, _ = self._texts(target)
+        scores, _ = self._scores(target)
+        total = sum(scores.values()) or 1.0
+        out = {f"kw={a}": v / total for a, v in scores.items()}
+        named = self._named_area(area_text)
+        if named is not None:
+            out[f"named={named}"] = 1.0
+        out["send_word"] = float(self._send_term(" ".join(self._texts(target))) is not None)
+        decision = self.classify(target)
+        out[f"rule_area={decision.area_id or 'none'}"] = 1.0
+        return out
+
+    def classify(self, target: Target) -> AreaDecision:
+        if self._send_term(" ".join(self._texts(target))) is None:
+            return AreaDecision(None, "no SEND word in the target: read as not about SEND "
+                                      "provision", 0.6)
+        coded = self.cited_statements(target)
+        if coded is not None:
+            return coded
+        scores, hits = self._scores(target)
         if not scores:
             return AreaDecision(None, "no framework area's words found", 0.3)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])

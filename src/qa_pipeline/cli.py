@@ -8,6 +8,7 @@ embedded temporary Prefect server: nothing to start by hand) or, with
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -44,6 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=("prefect", "local"), default="prefect",
                      help="run through the Prefect flow (default) or a plain loop")
     run.add_argument("--chunk-size", type=int, default=8, help="plans per task")
+    ev = sub.add_parser("evaluate", help="agreement of results with an expert's labelled plans")
+    ev.add_argument("gold_dir", type=Path, help="folder of <plan_id>.gold.json files")
+    ev.add_argument("results_dir", type=Path, help="OUT/results of a run")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    tr = sub.add_parser("train", help="rebuild the scoring and area models from labelled targets")
+    tr.add_argument("--data", type=Path, default=None,
+                    help="labelled targets (.jsonl); default fixtures/training/targets.jsonl")
+    tr.add_argument("--models-dir", type=Path, default=None,
+                    help="where to write the models; default models/")
     return parser
 
 
@@ -101,7 +111,47 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "evaluate":
+        return _evaluate(args)
+    if args.command == "train":
+        return _train(args)
     return EXIT_USAGE
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from qa_pipeline.evaluation import evaluate, format_report
+
+    for folder in (args.gold_dir, args.results_dir):
+        if not folder.is_dir():
+            print(f"error: {folder} is not a folder", file=sys.stderr)
+            return EXIT_USAGE
+    figures = evaluate(args.gold_dir, args.results_dir)
+    print(json.dumps(figures, indent=1) if args.json else format_report(figures))
+    return EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    from qa_pipeline.scoring import models_store
+    from qa_pipeline.scoring.training import TRAINING_DATA, train, train_areas
+
+    data = args.data or TRAINING_DATA
+    folder = args.models_dir or models_store.MODELS_DIR
+    _, report = train(data, folder / models_store.LEVEL_MODELS.name)
+    print(f"level models from {data} ({sum(1 for _ in data.open())} targets), "
+          "5-fold cross-validated agreement with the labels:")
+    print("criterion     rules QWK  learned QWK  blend QWK  blend exact")
+    for c, v in report.items():
+        print(f"  {c:11s} {v['rules_qwk']:9.3f}  {v['learned_qwk']:11.3f}  {v['blend_qwk']:9.3f}"
+              f"  {v['blend_exact']:11.3f}")
+    from qa_pipeline.framework import load_framework
+    from qa_pipeline.scoring.learned import load_training
+
+    _, areas = train_areas(load_training(data), load_framework(),
+                           folder / models_store.AREA_MODEL.name)
+    print(f"area classifier: cross-validated accuracy {areas['learned_accuracy']:.3f} "
+          f"(rules alone {areas['rules_accuracy']:.3f}) on {areas['examples']} targets")
+    print(f"models written to {folder}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

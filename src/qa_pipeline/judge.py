@@ -65,7 +65,8 @@ def judge(targets: list[Target], judgement: PlanJudgement, rubric: Rubric,
     else:
         assert quality is not None
         for rating in rules.ratings:
-            if quality >= rating.min_quality and coverage_value >= rating.min_coverage and (
+            # thresholds are written to 3 decimals (two thirds = 0.667): compare at that
+            if quality >= rating.min_quality and coverage_value + 5e-4 >= rating.min_coverage and (
                     rating.allow_zero_levels or not has_zero):
                 overall = rating.id
                 break

@@ -122,18 +122,14 @@ class LanguageTools:
                        [{"LOWER": {"REGEX": r"^ht[1-6]$"}}],
                        [{"LOWER": {"IN": ["christmas", "easter", "whitsun"]}}]])
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one LanguageTools per process; texts repeat
-    def tokens(self, text: str) -> Doc:
-        return self.nlp.make_doc(text)
+    def hits(self, text: str | None) -> tuple[Hit, ...]:
+        return self._hits(text) if text else ()
 
-    def hits(self, text: str | None) -> list[Hit]:
-        if not text:
-            return []
-        doc = self.tokens(text)
-        out: list[Hit] = []
-        for match_id, start, end in self.matcher(doc):
-            out.append(Hit(self.nlp.vocab.strings[match_id], doc[start:end].text, start, end))
-        return out
+    @lru_cache(maxsize=8192)  # noqa: B019 - every field is asked about several kinds
+    def _hits(self, text: str) -> tuple[Hit, ...]:
+        doc = self.nlp.make_doc(text)
+        return tuple(Hit(self.nlp.vocab.strings[match_id], doc[start:end].text, start, end)
+                     for match_id, start, end in self.matcher(doc))
 
     def find(self, text: str | None, kind: str) -> list[str]:
         seen: list[str] = []
@@ -153,3 +149,29 @@ def trained_pipeline() -> Language:
 @lru_cache(maxsize=2)
 def language_tools() -> LanguageTools:
     return LanguageTools()
+
+
+class ParsedTexts:
+    """Texts run through the trained pipeline, batched with ``nlp.pipe`` (about twice as
+    fast as one call a text) and kept for the stages of the same plan that need them."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.docs: dict[str, Doc] = {}
+        self.limit = limit
+
+    def prefetch(self, texts: list[str]) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t and t not in self.docs]
+        if len(self.docs) + len(todo) > self.limit:
+            self.docs.clear()
+        for text, doc in zip(todo, trained_pipeline().pipe(todo, batch_size=256), strict=True):
+            self.docs[text] = doc
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.docs.get(text)
+        if doc is None:
+            self.prefetch([text])
+            doc = self.docs[text]
+        return doc
+
+
+parsed = ParsedTexts()

@@ -307,5 +307,6 @@ class PlanResult:
     plan: PlanJudgement = field(default_factory=PlanJudgement)
     notes: list[str] = field(default_factory=list)
     pupil_mentions: list[dict[str, str]] = field(default_factory=list)
+    feedback: dict[str, Any] | None = None  # qa_pipeline.feedback.Feedback.to_dict()
     versions: dict[str, str] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)

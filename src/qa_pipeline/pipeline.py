@@ -13,20 +13,22 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa_pipeline.area_model import AreaModel
 from qa_pipeline.areas import AreaClassifier
 from qa_pipeline.deadlines import AcademicCalendar, load_calendar, normalise_deadline
 from qa_pipeline.errors import NoTargets, PlanInputError
 from qa_pipeline.extract import extract_plan
 from qa_pipeline.extract.labels import Vocabulary, vocabulary
+from qa_pipeline.feedback import build_feedback
 from qa_pipeline.framework import Framework, load_framework
 from qa_pipeline.judge import coverage, judge
-from qa_pipeline.language import language_tools
+from qa_pipeline.language import language_tools, parsed
 from qa_pipeline.models import PlanError, PlanExtraction, PlanResult, SchoolMatch, Target
 from qa_pipeline.privacy import find_pupil_mentions
 from qa_pipeline.readers import read_document
 from qa_pipeline.rubric import Rubric, default_rubric
 from qa_pipeline.scoring.features import AreaStatus, TargetContext
-from qa_pipeline.scoring.models_store import load_level_models
+from qa_pipeline.scoring.models_store import load_area_model, load_level_models
 from qa_pipeline.scoring.score import Scorer
 from qa_pipeline.selfeval import AreaProfile, SelfEvaluations, load_self_evaluations, profile
 
@@ -43,6 +45,7 @@ class PlanContext:
     areas: AreaClassifier
     rubric: Rubric
     scorer: Scorer
+    area_model: AreaModel | None = None
     self_evaluations: SelfEvaluations | None = None
 
     @classmethod
@@ -57,6 +60,7 @@ class PlanContext:
                    areas=AreaClassifier(framework), rubric=rubric,
                    scorer=Scorer(rubric, language_tools(), models,
                                  area_names=framework.folded_area_names()),
+                   area_model=load_area_model() if use_models else None,
                    self_evaluations=selfevals)
 
     def versions(self) -> dict[str, str]:
@@ -64,7 +68,8 @@ class PlanContext:
         return {"rubric": f"{self.rubric.version}+{self.rubric.digest}",
                 "lexicon": self.scorer.tools.lexicon.version,
                 "fields": self.vocab.version,
-                "level_models": models.meta["id"] if models else "rules-only"}
+                "level_models": models.meta["id"] if models else "rules-only",
+                "area_model": self.area_model.meta["id"] if self.area_model else "rules-only"}
 
 
 def plan_files(folder: Path) -> list[Path]:
@@ -75,11 +80,14 @@ def plan_files(folder: Path) -> list[Path]:
 
 def normalise_targets(extraction: PlanExtraction, ctx: PlanContext) -> None:
     """Deadlines to dates and targets to framework areas, each with its reason."""
-    for target in extraction.targets:
+    targets = extraction.targets
+    decisions = (ctx.area_model.decide_all(targets, ctx.areas) if ctx.area_model is not None
+                 else [ctx.areas.classify(t) for t in targets])
+    for target, decision in zip(targets, decisions, strict=True):
         deadline = normalise_deadline(target.text_of("deadline_text"), ctx.calendar)
         target.deadline, target.deadline_reason = deadline.date, deadline.reason
-        decision = ctx.areas.classify(target)
         target.area_id, target.area_reason = decision.area_id, decision.reason
+        target.area_confidence = decision.confidence
 
 
 def match_school(extraction: PlanExtraction, ctx: PlanContext) -> SchoolMatch:
@@ -102,13 +110,16 @@ def school_profile(result: PlanResult, ctx: PlanContext) -> AreaProfile | None:
 
 
 def score_targets(targets: list[Target], prof: AreaProfile | None, ctx: PlanContext) -> None:
+    parsed.prefetch([t.objective.text for t in targets if t.objective is not None])
+    contexts: list[TargetContext] = []
     for target in targets:
         status: AreaStatus = "unknown"
         if prof is not None and target.area_id is not None:
             status = ("gap" if target.area_id in prof.gaps else
                       "strength" if target.area_id in prof.strengths else "neither")
-        target.scores = ctx.scorer.score(target, TargetContext(
-            area_status=status, has_self_evaluation=prof is not None))
+        contexts.append(TargetContext(area_status=status, has_self_evaluation=prof is not None))
+    for target, scores in zip(targets, ctx.scorer.score_all(targets, contexts), strict=True):
+        target.scores = scores
 
 
 def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
@@ -152,6 +163,12 @@ def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
     result.plan = judge(result.targets, coverage(result.targets, prof, ctx.framework),
                         ctx.rubric, pupil_mentions=len(mentions))
     timings["judge"] = _ms(t)
+    t = time.perf_counter()
+    name = extraction.header.school_name.text if extraction.header.school_name else None
+    result.feedback = build_feedback(result.targets, result.plan, ctx.rubric, name,
+                                     pupil_names={m.text for m in mentions},
+                                     framework=ctx.framework).to_dict()
+    timings["feedback"] = _ms(t)
     result.versions = ctx.versions()
     result.timings_ms = timings
     return result

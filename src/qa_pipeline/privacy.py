@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from qa_pipeline.language import trained_pipeline
+from qa_pipeline.language import language_tools, parsed
 from qa_pipeline.models import Target
 
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "rev"}
@@ -49,10 +50,14 @@ def _candidates(text: str) -> list[str]:
     found: list[str] = []
     found += NAME_AND_INITIAL.findall(text)
     found += [m for m in INITIALS.findall(text) if not _staff_initials(text, m)]
-    doc = trained_pipeline()(text)
+    doc = parsed(text)
+    plan_words = _lexicon_words()
     for i, tok in enumerate(doc):
-        if not tok.text[:1].isupper() or tok.lower_ in NOT_NAMES or len(tok.text) < 3:
+        if not tok.text[:1].isupper() or len(tok.text) < 3 or tok.lower_ in NOT_NAMES \
+                or tok.lower_ in plan_words:
             continue
+        if tok.is_sent_start and not (i + 1 < len(doc) and doc[i + 1].text == "("):
+            continue  # a capital at a sentence start is no sign of a name
         if tok.pos_ != "PROPN" and tok.ent_type_ not in ("PERSON", "GPE", "ORG", "NORP"):
             continue
         prev = doc[i - 1].lower_.strip(".") if i else ""
@@ -65,6 +70,16 @@ def _candidates(text: str) -> list[str]:
             found.append(tok.text)
     unique = list(dict.fromkeys(found))
     return [c for c in unique if not any(c != o and c in o for o in unique)]
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    """Every word of the rubric lexicon (roles, groups, sources...): not pupils' names."""
+    words: set[str] = set()
+    for phrases in language_tools().lexicon.kinds().values():
+        for phrase in phrases:
+            words.update(re.findall(r"[a-z]+", phrase.lower()))
+    return frozenset(words)
 
 
 def _staff_initials(text: str, initials: str) -> bool:
@@ -90,6 +105,7 @@ def find_pupil_mentions(targets: list[Target]) -> list[PupilMention]:
     """Every place a pupil's name appears: names are found where they read as a pupil's
     (beside a year group, as initials) and then looked for everywhere in the plan."""
     fields = _fields(targets)
+    parsed.prefetch([text for _, _, text in fields])
     names = {c for name, _, text in fields if name != "lead" for c in _candidates(text)}
     mentions: list[PupilMention] = []
     for name, where, text in fields:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+import joblib
 
 from qa_pipeline.models import TARGET_FIELDS, PlanResult, Target
 
@@ -68,6 +71,7 @@ def result_to_dict(result: PlanResult) -> dict[str, Any]:
                        "flags": judgement.flags},
             "reasons": judgement.reasons,
         },
+        "feedback": result.feedback,
         "pupil_mentions": result.pupil_mentions,
         "versions": result.versions,
         "notes": result.notes,
@@ -76,20 +80,31 @@ def result_to_dict(result: PlanResult) -> dict[str, Any]:
     }
 
 
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Write to a temporary file beside ``path`` and rename it into place: a reader sees
     the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are shared like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    write_atomic(path, lambda fh: fh.write(text))
+
+
+def dump_atomic(obj: Any, path: Path) -> None:
+    """Persist a trained model with joblib, atomically."""
+    write_atomic(path, lambda fh: joblib.dump(obj, fh))
 
 
 def write_result(out_dir: Path, result: PlanResult) -> Path:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from qa_pipeline.language import LanguageTools, trained_pipeline
+from qa_pipeline.language import LanguageTools, parsed
 from qa_pipeline.models import Target
 
 AreaStatus = Literal["gap", "neither", "strength", "unknown"]
@@ -56,7 +56,7 @@ def _words(text: str | None) -> int:
 def _has_verb(text: str) -> bool:
     """Does the objective say something happens (a verb), or only name a topic? A gerund
     that opens a noun phrase ("Screening for dyslexia") names a topic."""
-    doc = trained_pipeline()(text)
+    doc = parsed(text)
     return any(t.pos_ in ("VERB", "AUX") and not (t.i == 0 and t.tag_ == "VBG") for t in doc)
 
 

@@ -24,6 +24,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from qa_pipeline.errors import ConfigError
+from qa_pipeline.results import dump_atomic
 
 MODEL_VERSION = "levels.v1"
 LEVELS = (0, 1, 2, 3)
@@ -68,16 +69,24 @@ class LevelModels:
     def predict(self, criterion: str, values: dict[str, float], rule_level: int
                 ) -> tuple[int, float]:
         """The level: the rule level and the model's expected level, weighed together
-        (``rule_weight`` in the metadata); the confidence is the model's probability
-        of that level."""
+        (``rule_weight`` in the metadata). The confidence is half the model's probability
+        of that level and half whether the rules agree: two readings that disagree are
+        what the expert should look at."""
+        return self.predict_many(criterion, [values], [rule_level])[0]
+
+    def predict_many(self, criterion: str, values: list[dict[str, float]],
+                     rule_levels: list[int]) -> list[tuple[int, float]]:
+        if not values:
+            return []
         model = self.models[criterion]
-        proba = model.predict_proba([feature_row(values, rule_level)])[0]
-        return blend(rule_level, list(model.classes_), list(proba),
-                     float(self.meta.get("rule_weight", 0.5)))
+        rows = [feature_row(v, r) for v, r in zip(values, rule_levels, strict=True)]
+        weight = float(self.meta.get("rule_weight", 0.5))
+        classes = list(model.classes_)
+        return [blend(r, classes, list(p), weight)
+                for r, p in zip(rule_levels, model.predict_proba(rows), strict=True)]
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"models": self.models, "meta": self.meta}, path)
+        dump_atomic({"models": self.models, "meta": self.meta}, path)
 
     @classmethod
     def load(cls, path: Path) -> LevelModels:
@@ -103,7 +112,8 @@ def blend(rule_level: int, classes: list[int], proba: list[float], rule_weight: 
     level = int(np.floor(mixed + 0.5))
     level = int(max(min(classes), min(max(classes), level)))
     by_class = dict(zip(classes, proba, strict=True))
-    return level, float(by_class.get(level, 0.0))
+    confidence = 0.5 * float(by_class.get(level, 0.0)) + 0.5 * float(level == rule_level)
+    return level, confidence
 
 
 def data_digest(path: Path) -> str:

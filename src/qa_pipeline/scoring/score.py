@@ -29,25 +29,36 @@ class Scorer:
     area_names: frozenset[str] = frozenset()  # the framework's area names, folded
 
     def score(self, target: Target, ctx: TargetContext) -> dict[str, CriterionScore]:
-        evidence = target_features(target, ctx, self.tools, set(self.area_names))
-        scores: dict[str, CriterionScore] = {}
+        return self.score_all([target], [ctx])[0]
+
+    def score_all(self, targets: list[Target], contexts: list[TargetContext]
+                  ) -> list[dict[str, CriterionScore]]:
+        """Score a plan's targets together (one model call a criterion for the plan)."""
+        evidence = [target_features(t, c, self.tools, set(self.area_names))
+                    for t, c in zip(targets, contexts, strict=True)]
+        out: list[dict[str, CriterionScore]] = [{} for _ in targets]
         for criterion in CRITERIA:
-            ev = evidence[criterion]
             spec = self.rubric.criteria[criterion]
-            rule_level = SCORERS[spec.scorer](ev, ctx)
-            level, confidence = rule_level, RULE_CONFIDENCE
+            rules = [SCORERS[spec.scorer](ev[criterion], c)
+                     for ev, c in zip(evidence, contexts, strict=True)]
             if self.models is not None and criterion in self.models.models:
-                level, confidence = self.models.predict(criterion, ev.values, rule_level)
-            cap = spec.cap_without_self_evaluation
-            capped = cap is not None and not ctx.has_self_evaluation and level > cap
-            if capped:
-                level = int(cap)  # type: ignore[arg-type]
-            scores[criterion] = CriterionScore(
-                level=level, confidence=round(confidence, 2),
-                reasons=reasons(criterion, level, rule_level, ev, self.rubric, capped),
-                descriptor=self.rubric.descriptor(criterion, level),
-                rule_level=rule_level, scorer=spec.scorer)
-        return scores
+                learned = self.models.predict_many(
+                    criterion, [ev[criterion].values for ev in evidence], rules)
+            else:
+                learned = [(r, RULE_CONFIDENCE) for r in rules]
+            for i, ((level, confidence), rule_level) in enumerate(zip(learned, rules,
+                                                                      strict=True)):
+                cap = spec.cap_without_self_evaluation
+                capped = cap is not None and not contexts[i].has_self_evaluation and level > cap
+                if capped:
+                    level = int(cap)  # type: ignore[arg-type]
+                out[i][criterion] = CriterionScore(
+                    level=level, confidence=round(confidence, 2),
+                    reasons=reasons(criterion, level, rule_level, evidence[i][criterion],
+                                    self.rubric, capped),
+                    descriptor=self.rubric.descriptor(criterion, level),
+                    rule_level=rule_level, scorer=spec.scorer)
+        return out
 
 
 def reasons(criterion: str, level: int, rule_level: int, ev: CriterionEvidence,

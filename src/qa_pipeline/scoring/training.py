@@ -17,9 +17,19 @@ import numpy as np
 import sklearn
 from sklearn.model_selection import StratifiedKFold
 
+from qa_pipeline.area_model import (
+    AREA_MODEL_VERSION,
+    NONE,
+    AreaModel,
+    cross_validate_areas,
+    framework_rows,
+    make_pipeline,
+    target_row,
+)
+from qa_pipeline.areas import AreaClassifier
 from qa_pipeline.deadlines import AcademicCalendar, load_calendar, normalise_deadline
 from qa_pipeline.evaluation import agreement
-from qa_pipeline.framework import load_framework
+from qa_pipeline.framework import Framework, load_framework
 from qa_pipeline.language import LanguageTools, language_tools
 from qa_pipeline.models import Field, Provenance, Target
 from qa_pipeline.rubric import CRITERIA, Rubric, default_rubric
@@ -107,6 +117,25 @@ def cross_validate(examples: list[Example], C: float = 1.0,
                                              f"{name}_exact": round(ag.exact or 0.0, 3),
                                              f"{name}_within1": round(ag.within1 or 0.0, 3)})
     return report
+
+
+def train_areas(records: list[dict[str, Any]], framework: Framework, out: Path | None = None
+                ) -> tuple[AreaModel, dict[str, float]]:
+    """The area classifier: cross-validated on the labelled targets, then fitted on them
+    and on the framework's statements and area names."""
+    rules = AreaClassifier(framework)
+    calendar = load_calendar()
+    rows = [target_row(target_from_record(r, calendar), rules) for r in records]
+    labels = [r.get("area_id") or NONE for r in records]
+    frows, flabels = framework_rows(framework, rules)
+    report = cross_validate_areas(rows, labels, frows, flabels, FOLDS, SEED)
+    pipeline = make_pipeline().fit(rows + frows, labels + flabels)
+    model = AreaModel(pipeline, {"version": AREA_MODEL_VERSION, "sklearn": sklearn.__version__,
+                                 "id": f"{AREA_MODEL_VERSION}+{data_digest(TRAINING_DATA)}",
+                                 "cv": report, "examples": len(rows) + len(frows)})
+    if out is not None:
+        model.save(out)
+    return model, report
 
 
 def train(data: Path = TRAINING_DATA, out: Path | None = None, C: float = 1.0,
