@@ -1,20 +1,37 @@
 """The batch flow: one local authority's folder of plans, a task per chunk of plans.
 
 Tasks are coarse (a chunk of plans each) and return small summaries, so orchestration
-stays a small share of the run; results are written by the tasks themselves. Only I/O
-errors are retried: a bad plan is not an error here, it is a rejected result.
+stays a small share of the run; results are written by the tasks themselves. Each
+chunk's result is cached on the plans' bytes and on everything that decides a result
+(rubric, framework, calendar, word lists, models, self-evaluations, code): an unchanged
+batch re-runs from the cache, a changed rubric redoes everything. Only I/O errors are
+retried: a bad plan is not an error here, it is a rejected result. The triage table and
+a summary are published as Prefect artifacts.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from qa_pipeline.batch import PlanSummary, chunked, process_chunk, summarise
+from qa_pipeline.batch import (
+    PlanSummary,
+    chunked,
+    process_chunk,
+    reports_for,
+    results_exist,
+    summarise,
+    triage_rows,
+)
+from qa_pipeline.fingerprint import chunk_key, reports_key
 from qa_pipeline.pipeline import plan_files
+from qa_pipeline.progress import BatchProgress
 
 
 def _retry_on_io(task: Any, task_run: Any, state: Any) -> bool:
@@ -27,16 +44,84 @@ def _retry_on_io(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="qa-chunk", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_io)
+def _chunk_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    return chunk_key(parameters["paths"], parameters["self_evaluations"], parameters["out_dir"])
+
+
+def _reports_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    return reports_key(parameters["out_dir"], parameters["self_evaluations"])
+
+
+@task(name="qa-chunk", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_io,
+      cache_key_fn=_chunk_cache_key, persist_result=True, cache_expiration=timedelta(days=60))
 def qa_chunk(paths: list[str], self_evaluations: str | None, out_dir: str) -> list[PlanSummary]:
     return process_chunk(paths, self_evaluations, out_dir)
 
 
+@task(name="qa-reports", retries=1, retry_condition_fn=_retry_on_io,
+      cache_key_fn=_reports_cache_key, persist_result=True, cache_expiration=timedelta(days=60))
+def qa_reports(out_dir: str, self_evaluations: str | None) -> dict[str, Any]:
+    return reports_for(Path(out_dir), self_evaluations)
+
+
 @flow(name="qa-batch", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
 def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = None,
-             chunk_size: int = 8) -> dict[str, Any]:
+             chunk_size: int = 8, show_progress: bool = False, reports: bool = True
+             ) -> dict[str, Any]:
     files = plan_files(plans_dir)
     se = str(self_evaluations) if self_evaluations else None
-    futures = [qa_chunk.submit(chunk, se, str(out_dir)) for chunk in chunked(files, chunk_size)]
-    summaries = [s for f in futures for s in f.result()]
-    return summarise(summaries, out_dir)
+    out = str(out_dir)
+    futures = []
+    for chunk in chunked(files, chunk_size):
+        # results deleted or never written: compute again even if a cache entry exists
+        runner = qa_chunk if results_exist(chunk, out_dir) else qa_chunk.with_options(
+            refresh_cache=True)
+        futures.append(runner.submit(chunk, se, out))  # small lists of paths: no quote()
+    progress = BatchProgress(total=len(files), enabled=show_progress)
+    summaries: list[PlanSummary] = []
+    for future in as_completed(futures):
+        done = future.result()
+        summaries.extend(done)
+        progress.advance(done)
+    progress.close()
+    summaries.sort(key=lambda s: s.plan_id)
+    summary = summarise(summaries, out_dir)
+    summary["reports"] = qa_reports(out, se) if reports else {}
+    create_table_artifact(key="qa-triage", table=triage_rows(out_dir),
+                          description="Plans in the order the expert should look at them")
+    create_markdown_artifact(key="qa-summary", markdown=_summary_markdown(summary),
+                             description="QA batch summary")
+    return summary
+
+
+def _summary_markdown(summary: dict[str, Any]) -> str:
+    codes = ", ".join(f"{k}: {v}" for k, v in summary["rejected_by_code"].items()) or "none"
+    return "\n".join([
+        "# SEND action plan QA",
+        f"- plans: {summary['plans']} ({summary['ok']} ok, {summary['rejected']} rejected: "
+        f"{codes})",
+        f"- needing the expert's attention: {summary['needing_attention']}",
+        f"- targets read: {summary['targets']}",
+        f"- results: `{summary['results_dir']}`",
+        f"- triage dashboard: `{(summary.get('reports') or {}).get('triage', '-')}`",
+    ])
+
+
+def run_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = None,
+              chunk_size: int = 8, workers: int = 2, dask_address: str | None = None,
+              dask_workers: int | None = None, show_progress: bool = False,
+              reports: bool = True) -> dict[str, Any]:
+    """Run the batch flow on threads (default), a local Dask cluster of ``dask_workers``
+    processes, or the Dask scheduler at ``dask_address`` (machines beyond this one)."""
+    if dask_address or dask_workers:
+        from prefect_dask import DaskTaskRunner
+
+        runner: Any = (DaskTaskRunner(address=dask_address) if dask_address else
+                       DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers,
+                                                      "threads_per_worker": 1,
+                                                      "processes": True}))
+    else:
+        runner = ThreadPoolTaskRunner(max_workers=workers)
+    return qa_batch.with_options(task_runner=runner)(
+        plans_dir=plans_dir, out_dir=out_dir, self_evaluations=self_evaluations,
+        chunk_size=chunk_size, show_progress=show_progress, reports=reports)

@@ -6,12 +6,15 @@ Library functions the Prefect flow (``flows/``) sequences; they also run without
 
 from __future__ import annotations
 
+import json
+import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from qa_pipeline.language import trained_pipeline
 from qa_pipeline.pipeline import PlanContext, process_plan
 from qa_pipeline.results import write_json_atomic, write_result
 
@@ -30,10 +33,21 @@ class PlanSummary:
     timings_ms: dict[str, float]
 
 
-@lru_cache(maxsize=4)
+_CONTEXT_LOCK = threading.Lock()
+
+
 def cached_context(self_evaluations: str | None) -> PlanContext:
-    """Load the framework, calendar, vocabulary and self-evaluations once per process."""
-    return PlanContext.load(Path(self_evaluations) if self_evaluations else None)
+    """Load the framework, calendar, vocabulary, models and self-evaluations once per
+    process (a lock, so that two worker threads do not both load them)."""
+    with _CONTEXT_LOCK:
+        return _load_context(self_evaluations)
+
+
+@lru_cache(maxsize=4)
+def _load_context(self_evaluations: str | None) -> PlanContext:
+    context = PlanContext.load(Path(self_evaluations) if self_evaluations else None)
+    trained_pipeline()  # load the spaCy model now, not inside the first plan's timing
+    return context
 
 
 def process_chunk(paths: list[str], self_evaluations: str | None, out_dir: str
@@ -75,3 +89,43 @@ def summarise(summaries: list[PlanSummary], out_dir: Path) -> dict[str, Any]:
     }
     write_json_atomic(out_dir / "summary.json", summary)
     return summary
+
+
+def results_exist(chunk: list[str], out_dir: Path) -> bool:
+    """Are the results of every plan of a chunk on disk (so a cached run may skip it)?"""
+    return all((Path(out_dir) / "results" / f"{Path(p).stem}.json").exists() for p in chunk)
+
+
+def load_results(out_dir: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted((Path(out_dir) / "results").glob("*.json"))]
+
+
+def reports_for(out_dir: Path, self_evaluations: str | None) -> dict[str, Any]:
+    """Write the expert, SENCo, triage and locality reports of a batch's results."""
+    from qa_pipeline.reports import write_reports
+
+    ctx = cached_context(self_evaluations)
+    paths = write_reports(out_dir, load_results(out_dir), ctx.self_evaluations, ctx.framework)
+    return {k: ([str(x) for x in v] if isinstance(v, list) else str(v)) for k, v in paths.items()}
+
+
+def triage_rows(out_dir: Path) -> list[dict[str, Any]]:
+    """The triage queue as table rows: most urgent first, each with its reason."""
+    rows = []
+    for r in load_results(out_dir):
+        plan = r.get("plan") or {}
+        triage = plan.get("triage") or {}
+        rejected = r["status"] != "ok"
+        rows.append({
+            "rank": 0 if rejected else triage.get("rank"),
+            "plan": r["plan_id"],
+            "school": (r.get("school") or {}).get("name") or r["plan_id"],
+            "overall": "rejected" if rejected else plan.get("overall"),
+            "quality": plan.get("quality"),
+            "coverage": plan.get("coverage"),
+            "why": (r["error"]["message"] if rejected else "; ".join(plan.get("reasons") or [])),
+        })
+    rows.sort(key=lambda x: (x["rank"] if x["rank"] is not None else 99,
+                             x["quality"] if x["quality"] is not None else -1))
+    return rows

@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=("prefect", "local"), default="prefect",
                      help="run through the Prefect flow (default) or a plain loop")
     run.add_argument("--chunk-size", type=int, default=8, help="plans per task")
+    run.add_argument("--workers", type=int, default=2,
+                     help="tasks run at once on this machine (threads)")
+    run.add_argument("--dask-address", default=None,
+                     help="run the tasks on the Dask scheduler at this address")
+    run.add_argument("--dask-workers", type=int, default=None,
+                     help="run the tasks on a local Dask cluster of this many processes")
+    run.add_argument("--no-reports", action="store_true",
+                     help="write the results only (the local engine writes reports too)")
     ev = sub.add_parser("evaluate", help="agreement of results with an expert's labelled plans")
     ev.add_argument("gold_dir", type=Path, help="folder of <plan_id>.gold.json files")
     ev.add_argument("results_dir", type=Path, help="OUT/results of a run")
@@ -79,18 +87,31 @@ def _run(args: argparse.Namespace) -> int:
 
 def _run_engine(args: argparse.Namespace) -> dict[str, Any]:
     if args.engine == "local":
-        from qa_pipeline.batch import chunked, process_chunk, summarise
+        from qa_pipeline.batch import chunked, process_chunk, reports_for, summarise
         from qa_pipeline.pipeline import plan_files
+        from qa_pipeline.progress import BatchProgress
 
         se = str(args.self_evaluations) if args.self_evaluations else None
-        summaries = [s for chunk in chunked(plan_files(args.plans), args.chunk_size)
-                     for s in process_chunk(chunk, se, str(args.out))]
-        return summarise(summaries, args.out)
+        files = plan_files(args.plans)
+        progress = BatchProgress(total=len(files))
+        summaries = []
+        for chunk in chunked(files, args.chunk_size):
+            done = process_chunk(chunk, se, str(args.out))
+            progress.advance(done)
+            summaries.extend(done)
+        progress.close()
+        summary = summarise(summaries, args.out)
+        if not args.no_reports:
+            summary["reports"] = reports_for(args.out, se)
+        return summary
     _prefect_environment(args.out)
-    from flows.batch_flow import qa_batch
+    from flows.batch_flow import run_batch
 
-    return qa_batch(plans_dir=args.plans, out_dir=args.out,
-                    self_evaluations=args.self_evaluations, chunk_size=args.chunk_size)
+    return run_batch(plans_dir=args.plans, out_dir=args.out,
+                     self_evaluations=args.self_evaluations, chunk_size=args.chunk_size,
+                     workers=args.workers, dask_address=args.dask_address,
+                     dask_workers=args.dask_workers, show_progress=True,
+                     reports=not args.no_reports)
 
 
 def _print_summary(summary: dict[str, Any], elapsed: float) -> None:
@@ -104,6 +125,10 @@ def _print_summary(summary: dict[str, Any], elapsed: float) -> None:
     split = ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
     print(f"time: {split}; start-up and orchestration {max(0.0, elapsed - work):.2f} s")
     print(f"results: {summary['results_dir']}")
+    reports = summary.get("reports") or {}
+    if reports.get("triage"):
+        print(f"triage dashboard: {reports['triage']}")
+        print(f"reports: {Path(reports['triage']).parent}")
 
 
 def main(argv: list[str] | None = None) -> int:

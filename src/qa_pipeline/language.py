@@ -11,6 +11,7 @@ named entities when looking for pupils' names.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,20 +159,24 @@ class ParsedTexts:
     def __init__(self, limit: int = 4096) -> None:
         self.docs: dict[str, Doc] = {}
         self.limit = limit
+        self._lock = threading.RLock()  # worker threads share the model and the cache
 
     def prefetch(self, texts: list[str]) -> None:
-        todo = [t for t in dict.fromkeys(texts) if t and t not in self.docs]
-        if len(self.docs) + len(todo) > self.limit:
-            self.docs.clear()
-        for text, doc in zip(todo, trained_pipeline().pipe(todo, batch_size=256), strict=True):
-            self.docs[text] = doc
+        with self._lock:
+            todo = [t for t in dict.fromkeys(texts) if t and t not in self.docs]
+            if len(self.docs) + len(todo) > self.limit:
+                self.docs.clear()
+            for text, doc in zip(todo, trained_pipeline().pipe(todo, batch_size=256),
+                                 strict=True):
+                self.docs[text] = doc
 
     def __call__(self, text: str) -> Doc:
-        doc = self.docs.get(text)
-        if doc is None:
-            self.prefetch([text])
-            doc = self.docs[text]
-        return doc
+        with self._lock:
+            doc = self.docs.get(text)
+            if doc is None:
+                self.prefetch([text])
+                doc = self.docs[text]
+            return doc
 
 
 parsed = ParsedTexts()

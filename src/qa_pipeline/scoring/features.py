@@ -30,9 +30,13 @@ class CriterionEvidence:
     missing: list[str] = field(default_factory=list)
 
     def note(self, what: str, quotes: list[str], field_name: str | None = None) -> None:
-        if quotes:
+        """Record the plan's words behind a finding: whitespace folded, and a quote that
+        sits inside a longer one ('from' in 'from 6.1 to') left out."""
+        flat = list(dict.fromkeys(" ".join(q.split()) for q in quotes if q.strip()))
+        kept = [q for q in flat if not any(q != o and q.lower() in o.lower() for o in flat)]
+        if kept:
             where = f" ({field_name})" if field_name else ""
-            self.found.append((what + where, "; ".join(f"'{q}'" for q in quotes[:3])))
+            self.found.append((what + where, "; ".join(f"'{q}'" for q in kept[:3])))
 
 
 @dataclass
