@@ -1,0 +1,72 @@
+"""Reports from a run's results, for the three people who read them.
+
+- the project expert: a page per plan explaining every score in the plan's words
+  (``reports/expert/<plan_id>.html``) and the triage queue (``reports/triage.html``);
+- the SENCo: supportive feedback on their own plan (``reports/senco/<plan_id>.docx``);
+- the local authority's SEND lead: the picture across its schools
+  (``reports/locality/<la_slug>.html``, ``.csv``, ``.xlsx``).
+
+Everything is written under ``OUT/reports`` atomically, reads offline (inline CSS, SVG and
+a little inline JavaScript) and names no pupil: each result is redacted with its own
+``pupil_mentions`` before any report sees it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from qa_pipeline.framework import Framework
+from qa_pipeline.reports.dashboard import write_dashboard
+from qa_pipeline.reports.expert import write_expert
+from qa_pipeline.reports.locality import build_locality, write_locality
+from qa_pipeline.reports.queue import triage_order
+from qa_pipeline.reports.senco_docx import write_senco_docx
+from qa_pipeline.selfeval import SelfEvaluations
+
+__all__ = ["build_locality", "load_results", "triage_order", "write_reports"]
+
+
+def load_results(out_dir: Path) -> list[dict[str, Any]]:
+    """Every result of a run (``OUT/results/*.json``), in plan id order."""
+    folder = Path(out_dir) / "results"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder of results: run the pipeline first")
+    results: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("."):
+            continue  # a result still being written
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path} is not a result file: {exc}") from exc
+        if not isinstance(data, dict) or "plan_id" not in data:
+            raise ValueError(f"{path} is not a result file: it has no plan_id")
+        results.append(data)
+    return results
+
+
+def write_reports(out_dir: Path, results: list[dict[str, Any]],
+                  self_evaluations: SelfEvaluations | None,
+                  framework: Framework) -> dict[str, Path | list[Path]]:
+    """Write every report of a run under ``OUT/reports`` and return their paths.
+
+    Keys: ``triage`` (the queue page), ``expert`` (a page per plan, in queue order),
+    ``senco`` (a .docx per ok plan), ``locality``, ``locality_csv`` and ``locality_xlsx``
+    (a file of each per local authority).
+    """
+    out_dir = Path(out_dir)
+    ordered = triage_order(results)
+    expert = [write_expert(out_dir, r, framework) for r in ordered]
+    senco = [write_senco_docx(out_dir, r) for r in ordered if r.get("status") == "ok"]
+    locality = [write_locality(out_dir, la, framework)
+                for la in build_locality(results, self_evaluations, framework)]
+    return {
+        "triage": write_dashboard(out_dir, results),
+        "expert": expert,
+        "senco": senco,
+        "locality": [p["html"] for p in locality],
+        "locality_csv": [p["csv"] for p in locality],
+        "locality_xlsx": [p["xlsx"] for p in locality],
+    }
