@@ -120,7 +120,8 @@ class _Elements(HTMLParser):
         self.text.append(data)
 
     def having_class(self, tag: str, cls: str) -> list[tuple[dict[str, str], str | None]]:
-        return [(a, t) for g, a, t in self.elements if g == tag and cls in a.get("class", "").split()]
+        return [(a, t) for g, a, t in self.elements
+                if g == tag and cls in a.get("class", "").split()]
 
 
 def _parse(path: Path) -> _Elements:

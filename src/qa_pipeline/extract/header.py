@@ -55,7 +55,9 @@ def header_pairs(line: str, vocab: Vocabulary) -> list[tuple[str, str]]:
         match = vocab.header.match(label, 0)
         if match is not None and any(ch.isalnum() for ch in value):
             pairs.append((match.field, value))
-    la = re.search(r"([A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s+(?:LA|Local Authority)\b", line)
+    # "Northmoor LA": one word before, since a name may run into it ("Mr O. Petrov Eastbridge
+    # LA" on a PDF line whose gaps were lost)
+    la = re.search(r"(?<![A-Za-z.])([A-Z][a-z]+)\s+(?:LA|Local Authority)\b", line)
     if la and not any(f == "local_authority" for f, _ in pairs):
         pairs.append(("local_authority", la.group(1)))
     return pairs
