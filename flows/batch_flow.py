@@ -23,9 +23,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from qa_pipeline.batch import (
     PlanSummary,
     chunked,
+    outputs_exist,
     process_chunk,
     reports_for,
-    results_exist,
     summarise,
     triage_rows,
 )
@@ -45,7 +45,8 @@ def _retry_on_io(task: Any, task_run: Any, state: Any) -> bool:
 
 
 def _chunk_cache_key(context: Any, parameters: dict[str, Any]) -> str:
-    return chunk_key(parameters["paths"], parameters["self_evaluations"], parameters["out_dir"])
+    return chunk_key(parameters["paths"], parameters["self_evaluations"], parameters["out_dir"],
+                     parameters.get("reports", True))
 
 
 def _reports_cache_key(context: Any, parameters: dict[str, Any]) -> str:
@@ -54,13 +55,15 @@ def _reports_cache_key(context: Any, parameters: dict[str, Any]) -> str:
 
 @task(name="qa-chunk", retries=2, retry_delay_seconds=1, retry_condition_fn=_retry_on_io,
       cache_key_fn=_chunk_cache_key, persist_result=True, cache_expiration=timedelta(days=60))
-def qa_chunk(paths: list[str], self_evaluations: str | None, out_dir: str) -> list[PlanSummary]:
-    return process_chunk(paths, self_evaluations, out_dir)
+def qa_chunk(paths: list[str], self_evaluations: str | None, out_dir: str,
+             reports: bool = True) -> list[PlanSummary]:
+    return process_chunk(paths, self_evaluations, out_dir, reports)
 
 
 @task(name="qa-reports", retries=1, retry_condition_fn=_retry_on_io,
       cache_key_fn=_reports_cache_key, persist_result=True, cache_expiration=timedelta(days=60))
 def qa_reports(out_dir: str, self_evaluations: str | None) -> dict[str, Any]:
+    """The triage queue and locality summaries, from every result of the batch."""
     return reports_for(Path(out_dir), self_evaluations)
 
 
@@ -73,10 +76,10 @@ def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = Non
     out = str(out_dir)
     futures = []
     for chunk in chunked(files, chunk_size):
-        # results deleted or never written: compute again even if a cache entry exists
-        runner = qa_chunk if results_exist(chunk, out_dir) else qa_chunk.with_options(
+        # results or reports deleted: compute again even if a cache entry exists
+        runner = qa_chunk if outputs_exist(chunk, out_dir, reports) else qa_chunk.with_options(
             refresh_cache=True)
-        futures.append(runner.submit(chunk, se, out))  # small lists of paths: no quote()
+        futures.append(runner.submit(chunk, se, out, reports))  # small lists of paths
     progress = BatchProgress(total=len(files), enabled=show_progress)
     summaries: list[PlanSummary] = []
     for future in as_completed(futures):
@@ -86,7 +89,13 @@ def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = Non
     progress.close()
     summaries.sort(key=lambda s: s.plan_id)
     summary = summarise(summaries, out_dir)
-    summary["reports"] = qa_reports(out, se) if reports else {}
+    if reports:
+        triage_page = Path(out_dir) / "reports" / "triage.html"
+        batch_reports = qa_reports if triage_page.exists() else qa_reports.with_options(
+            refresh_cache=True)
+        summary["reports"] = batch_reports(out, se)
+    else:
+        summary["reports"] = {}
     create_table_artifact(key="qa-triage", table=triage_rows(out_dir),
                           description="Plans in the order the expert should look at them")
     create_markdown_artifact(key="qa-summary", markdown=_summary_markdown(summary),

@@ -7,7 +7,9 @@ Library functions the Prefect flow (``flows/``) sequences; they also run without
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -16,7 +18,9 @@ from typing import Any
 
 from qa_pipeline.language import trained_pipeline
 from qa_pipeline.pipeline import PlanContext, process_plan
-from qa_pipeline.results import write_json_atomic, write_result
+from qa_pipeline.results import result_to_dict, write_json_atomic, write_result
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,20 +54,41 @@ def _load_context(self_evaluations: str | None) -> PlanContext:
     return context
 
 
-def process_chunk(paths: list[str], self_evaluations: str | None, out_dir: str
-                  ) -> list[PlanSummary]:
+def process_chunk(paths: list[str], self_evaluations: str | None, out_dir: str,
+                  reports: bool = True) -> list[PlanSummary]:
+    """Read, extract, score and judge each plan, write its result and (with ``reports``)
+    its own reports: the expert's page and the SENCo's feedback."""
     ctx = cached_context(self_evaluations)
+    out = Path(out_dir)
     summaries: list[PlanSummary] = []
     for p in paths:
         result = process_plan(Path(p), ctx)
-        written = write_result(Path(out_dir), result)
+        data = result_to_dict(result)
+        written = write_result(out, data)
+        timings = dict(result.timings_ms)
+        if reports:
+            timings["report"] = _plan_reports(out, data, ctx)
         summaries.append(PlanSummary(
             plan_id=result.plan_id, status=result.status,
             error_code=result.error.code if result.error else None,
             targets=len(result.targets), overall=result.plan.overall,
             needs_expert_attention=result.status != "ok" or result.plan.needs_expert_attention,
-            result_path=str(written), timings_ms=dict(result.timings_ms)))
+            result_path=str(written), timings_ms=timings))
     return summaries
+
+
+def _plan_reports(out: Path, data: dict[str, Any], ctx: PlanContext) -> float:
+    """Write one plan's reports; a failure is logged (no plan text) and never stops the
+    batch: the plan's result is already safely written."""
+    from qa_pipeline.reports import write_plan_reports
+
+    start = time.perf_counter()
+    try:
+        write_plan_reports(out, data, ctx.framework)
+    except Exception as exc:  # one plan's report must not stop the batch
+        log.warning("reports for plan %s could not be written (%s)", data["plan_id"],
+                    type(exc).__name__)
+    return round((time.perf_counter() - start) * 1000, 1)
 
 
 def chunked(items: list[Path], size: int) -> list[list[str]]:
@@ -91,9 +116,13 @@ def summarise(summaries: list[PlanSummary], out_dir: Path) -> dict[str, Any]:
     return summary
 
 
-def results_exist(chunk: list[str], out_dir: Path) -> bool:
-    """Are the results of every plan of a chunk on disk (so a cached run may skip it)?"""
-    return all((Path(out_dir) / "results" / f"{Path(p).stem}.json").exists() for p in chunk)
+def outputs_exist(chunk: list[str], out_dir: Path, reports: bool = True) -> bool:
+    """Are the results (and, with ``reports``, the expert's pages) of every plan of a chunk
+    on disk, so that a cached run may skip it?"""
+    out = Path(out_dir)
+    return all((out / "results" / f"{Path(p).stem}.json").exists()
+               and (not reports or (out / "reports" / "expert" / f"{Path(p).stem}.html").exists())
+               for p in chunk)
 
 
 def load_results(out_dir: Path) -> list[dict[str, Any]]:
@@ -102,11 +131,13 @@ def load_results(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def reports_for(out_dir: Path, self_evaluations: str | None) -> dict[str, Any]:
-    """Write the expert, SENCo, triage and locality reports of a batch's results."""
-    from qa_pipeline.reports import write_reports
+    """Write the reports across a batch's results: the triage queue and the locality
+    summaries (each plan's own reports are written with its result)."""
+    from qa_pipeline.reports import write_batch_reports
 
     ctx = cached_context(self_evaluations)
-    paths = write_reports(out_dir, load_results(out_dir), ctx.self_evaluations, ctx.framework)
+    paths = write_batch_reports(out_dir, load_results(out_dir), ctx.self_evaluations,
+                                ctx.framework)
     return {k: ([str(x) for x in v] if isinstance(v, list) else str(v)) for k, v in paths.items()}
 
 

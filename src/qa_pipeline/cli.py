@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dask-workers", type=int, default=None,
                      help="run the tasks on a local Dask cluster of this many processes")
     run.add_argument("--no-reports", action="store_true",
-                     help="write the results only (the local engine writes reports too)")
+                     help="write the results only, not the reports")
     ev = sub.add_parser("evaluate", help="agreement of results with an expert's labelled plans")
     ev.add_argument("gold_dir", type=Path, help="folder of <plan_id>.gold.json files")
     ev.add_argument("results_dir", type=Path, help="OUT/results of a run")
@@ -96,7 +96,7 @@ def _run_engine(args: argparse.Namespace) -> dict[str, Any]:
         progress = BatchProgress(total=len(files))
         summaries = []
         for chunk in chunked(files, args.chunk_size):
-            done = process_chunk(chunk, se, str(args.out))
+            done = process_chunk(chunk, se, str(args.out), reports=not args.no_reports)
             progress.advance(done)
             summaries.extend(done)
         progress.close()

@@ -47,9 +47,11 @@ def settings_fingerprint(self_evaluations: str | None) -> str:
     return h.hexdigest()[:16]
 
 
-def chunk_key(paths: list[str], self_evaluations: str | None, out_dir: str) -> str:
+def chunk_key(paths: list[str], self_evaluations: str | None, out_dir: str,
+              reports: bool = True) -> str:
     h = hashlib.sha256(settings_fingerprint(self_evaluations).encode())
     h.update(str(Path(out_dir).resolve()).encode())
+    h.update(b"reports" if reports else b"results only")
     for p in paths:
         h.update(Path(p).name.encode())
         h.update(file_digest(Path(p)).encode())

@@ -107,7 +107,8 @@ def dump_atomic(obj: Any, path: Path) -> None:
     write_atomic(path, lambda fh: joblib.dump(obj, fh))
 
 
-def write_result(out_dir: Path, result: PlanResult) -> Path:
-    path = out_dir / "results" / f"{result.plan_id}.json"
-    write_json_atomic(path, result_to_dict(result))
+def write_result(out_dir: Path, data: dict[str, Any]) -> Path:
+    """Write a result (as :func:`result_to_dict` gives it) to ``OUT/results/<plan_id>.json``."""
+    path = out_dir / "results" / f"{data['plan_id']}.json"
+    write_json_atomic(path, data)
     return path

@@ -25,7 +25,8 @@ from qa_pipeline.reports.queue import triage_order
 from qa_pipeline.reports.senco_docx import write_senco_docx
 from qa_pipeline.selfeval import SelfEvaluations
 
-__all__ = ["build_locality", "load_results", "triage_order", "write_reports"]
+__all__ = ["build_locality", "load_results", "triage_order", "write_batch_reports",
+           "write_plan_reports", "write_reports"]
 
 
 def load_results(out_dir: Path) -> list[dict[str, Any]]:
@@ -47,26 +48,49 @@ def load_results(out_dir: Path) -> list[dict[str, Any]]:
     return results
 
 
+def write_plan_reports(out_dir: Path, result: dict[str, Any], framework: Framework
+                       ) -> list[Path]:
+    """One plan's own reports: the expert's page and, for an ok plan, the SENCo's .docx.
+
+    They depend on that plan's result only, so the batch writes them as each plan is
+    done (in parallel, wherever the plan was processed).
+    """
+    written = [write_expert(Path(out_dir), result, framework)]
+    if result.get("status") == "ok":
+        written.append(write_senco_docx(Path(out_dir), result))
+    return written
+
+
+def write_batch_reports(out_dir: Path, results: list[dict[str, Any]],
+                        self_evaluations: SelfEvaluations | None,
+                        framework: Framework) -> dict[str, Path | list[Path]]:
+    """The reports across plans: the triage queue and the locality summaries.
+
+    Keys: ``triage``, and ``locality``, ``locality_csv``, ``locality_xlsx`` (a file of
+    each per local authority).
+    """
+    out_dir = Path(out_dir)
+    locality = [write_locality(out_dir, la, framework)
+                for la in build_locality(results, self_evaluations, framework)]
+    return {
+        "triage": write_dashboard(out_dir, results),
+        "locality": [p["html"] for p in locality],
+        "locality_csv": [p["csv"] for p in locality],
+        "locality_xlsx": [p["xlsx"] for p in locality],
+    }
+
+
 def write_reports(out_dir: Path, results: list[dict[str, Any]],
                   self_evaluations: SelfEvaluations | None,
                   framework: Framework) -> dict[str, Path | list[Path]]:
     """Write every report of a run under ``OUT/reports`` and return their paths.
 
-    Keys: ``triage`` (the queue page), ``expert`` (a page per plan, in queue order),
-    ``senco`` (a .docx per ok plan), ``locality``, ``locality_csv`` and ``locality_xlsx``
-    (a file of each per local authority).
+    Keys: those of :func:`write_batch_reports`, plus ``expert`` (a page per plan, in
+    queue order) and ``senco`` (a .docx per ok plan).
     """
     out_dir = Path(out_dir)
     ordered = triage_order(results)
     expert = [write_expert(out_dir, r, framework) for r in ordered]
     senco = [write_senco_docx(out_dir, r) for r in ordered if r.get("status") == "ok"]
-    locality = [write_locality(out_dir, la, framework)
-                for la in build_locality(results, self_evaluations, framework)]
-    return {
-        "triage": write_dashboard(out_dir, results),
-        "expert": expert,
-        "senco": senco,
-        "locality": [p["html"] for p in locality],
-        "locality_csv": [p["csv"] for p in locality],
-        "locality_xlsx": [p["xlsx"] for p in locality],
-    }
+    return {**write_batch_reports(out_dir, results, self_evaluations, framework),
+            "expert": expert, "senco": senco}
