@@ -11,6 +11,7 @@ a summary are published as Prefect artifacts.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,8 @@ def run_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = No
     if dask_address or dask_workers:
         from prefect_dask import DaskTaskRunner
 
+        if dask_workers and not dask_address:
+            _share_embedded_server()
         runner: Any = (DaskTaskRunner(address=dask_address) if dask_address else
                        DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers,
                                                       "threads_per_worker": 1,
@@ -134,3 +137,21 @@ def run_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = No
     return qa_batch.with_options(task_runner=runner)(
         plans_dir=plans_dir, out_dir=out_dir, self_evaluations=self_evaluations,
         chunk_size=chunk_size, show_progress=show_progress, reports=reports)
+
+
+def _share_embedded_server() -> None:
+    """Hand the embedded Prefect server's address to local Dask workers.
+
+    The workers are separate processes: without ``PREFECT_API_URL`` each would start an
+    embedded server of its own (about 8 s and 200 MB each, all on one database). So the
+    server is started here, once, and its address put in the environment the workers
+    inherit. A configured server (``PREFECT_API_URL`` set) is left as it is.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url or os.environ.get("PREFECT_API_URL"):
+        return
+    server = SubprocessASGIServer()  # the same instance Prefect's own client starts
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url

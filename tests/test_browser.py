@@ -102,3 +102,25 @@ def test_expert_report_shows_scores_and_reasons(browser: object, reports: Path,
     page.screenshot(path=str(tmp_path / "expert.png"), full_page=True)  # type: ignore[attr-defined]
     assert (tmp_path / "expert.png").stat().st_size > 20_000
     assert errors == []
+
+
+def test_locality_page_draws_its_charts_offline(browser: object, reports: Path,
+                                               tmp_path: Path) -> None:
+    pages = sorted((reports / "locality").glob("*.html"),
+                   key=lambda p: p.read_text(encoding="utf-8").count('class="school"'))
+    page, errors, requests = _open(browser, pages[-1].as_uri())
+    chart = page.locator("#spread-chart")  # type: ignore[attr-defined]
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 20
+    counts = [int(g.get_attribute("data-count")) for g in
+              page.locator("#spread-chart g.bar").all()]  # type: ignore[attr-defined]
+    schools = page.locator("#schools tr.school").count()  # type: ignore[attr-defined]
+    assert sum(counts) == schools >= 1
+    assert page.locator("#heatmap td.heat").first.is_visible()  # type: ignore[attr-defined]
+    shot = tmp_path / "locality.png"
+    page.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
+    with Image.open(shot) as img:
+        assert len(img.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20
+    assert errors == []
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
