@@ -56,3 +56,23 @@ def test_a_batch_with_bad_files_goes_on(tmp_path: Path, capsys: pytest.CaptureFi
     assert not list((out / "results").glob(".*.tmp")), "no half-written files left"
     printed = capsys.readouterr().out
     assert "6 plans" in printed and "3 ok, 3 rejected" in printed
+
+
+def test_two_files_with_one_plan_name_give_one_result_that_says_so(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    docx = next((FIXTURES / "plans").glob("*.docx"))
+    pdf = next((FIXTURES / "plans").glob("*.pdf"))
+    shutil.copy(docx, plans / "our_plan.docx")
+    shutil.copy(pdf, plans / "our_plan.pdf")
+    shutil.copy(pdf, plans / "our_plan.v2.pdf")  # a different plan id: read on its own
+    out = tmp_path / "out"
+    assert main(["run", "--engine", "local", "--no-reports", "--plans", str(plans),
+                 "--out", str(out)]) == 0
+    results = {p.name for p in (out / "results").glob("*.json")}
+    assert results == {"our_plan.json", "our_plan.v2.json"}
+    result = json.loads((out / "results" / "our_plan.json").read_text())
+    assert result["source"] == "our_plan.docx" and result["status"] == "ok"
+    assert any("'our_plan.pdf'" in n and "not read" in n for n in result["notes"])
+    other = json.loads((out / "results" / "our_plan.v2.json").read_text())
+    assert not any("same name" in n for n in other["notes"])

@@ -7,6 +7,7 @@ instead of an exception, so one bad file never stops a batch.
 
 from __future__ import annotations
 
+import glob
 import logging
 import time
 import traceback
@@ -72,10 +73,34 @@ class PlanContext:
                 "area_model": self.area_model.meta["id"] if self.area_model else "rules-only"}
 
 
+# When one plan id (the file name without its extension) names two files, the one read:
+# the editable original before an export of it, a format the pipeline reads before one it
+# does not.
+_FORMAT_PREFERENCE = {".docx": 0, ".xlsx": 1, ".xlsm": 2, ".pdf": 3}
+
+
+def _is_candidate(p: Path) -> bool:
+    return p.is_file() and not p.name.startswith((".", "~$"))
+
+
 def plan_files(folder: Path) -> list[Path]:
-    """Every file of the folder that could be a plan (hidden and temp files skipped)."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith((".", "~$")))
+    """Every file of the folder that could be a plan (hidden and temp files skipped).
+
+    A result is named by its plan id, so of two files with the same id ("plan.docx" and
+    "plan.pdf") one is read and its result says the other was not (:func:`other_copies`).
+    """
+    chosen: dict[str, Path] = {}
+    for p in sorted((p for p in folder.iterdir() if _is_candidate(p)),
+                    key=lambda p: (_FORMAT_PREFERENCE.get(p.suffix.lower(), 9), p.name)):
+        chosen.setdefault(p.stem, p)
+    return sorted(chosen.values())
+
+
+def other_copies(path: Path) -> list[str]:
+    """Other files beside this plan with its plan id, which :func:`plan_files` left out."""
+    pattern = glob.escape(str(path.parent / path.stem)) + ".*"
+    return sorted(Path(q).name for q in glob.glob(pattern)
+                  if Path(q).stem == path.stem and Path(q) != path and _is_candidate(Path(q)))
 
 
 def normalise_targets(extraction: PlanExtraction, ctx: PlanContext) -> None:
@@ -125,6 +150,9 @@ def score_targets(targets: list[Target], prof: AreaProfile | None, ctx: PlanCont
 def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
     """Read, extract and judge one plan; bad input becomes a rejected result."""
     plan_id = path.stem
+    notes = [f"'{name}' has the same name as this file and was not read: if it is a "
+             "different plan, give it a name of its own and submit it again."
+             for name in other_copies(path)]
     timings: dict[str, float] = {}
     start = time.perf_counter()
     try:
@@ -142,16 +170,18 @@ def process_plan(path: Path, ctx: PlanContext) -> PlanResult:
     except PlanInputError as exc:
         log.info("rejected %s: %s", path.name, exc.code)
         return PlanResult(plan_id=plan_id, source=path.name, status="rejected",
-                          error=PlanError(exc.code, exc.message), timings_ms=timings)
+                          error=PlanError(exc.code, exc.message), notes=notes,
+                          timings_ms=timings)
     except Exception as exc:  # a bug: record it on this plan and let the batch go on
         log.error("internal error on %s\n%s", path.name, traceback.format_exc())
         message = (f"The QA pipeline failed on this plan ({type(exc).__name__}). This is a "
                    "fault in the pipeline, not the plan: please pass it to the project team.")
         return PlanResult(plan_id=plan_id, source=path.name, status="rejected",
-                          error=PlanError("internal_error", message), timings_ms=timings)
+                          error=PlanError("internal_error", message), notes=notes,
+                          timings_ms=timings)
     result = PlanResult(plan_id=plan_id, source=path.name, status="ok", header=extraction.header,
                         layout=extraction.layout, targets=extraction.targets,
-                        notes=list(extraction.notes))
+                        notes=[*notes, *extraction.notes])
     result.school = match_school(extraction, ctx)
     prof = school_profile(result, ctx)
     t = time.perf_counter()
