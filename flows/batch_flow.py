@@ -12,6 +12,7 @@ a summary are published as Prefect artifacts.
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -89,14 +90,15 @@ def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = Non
         progress.advance(done)
     progress.close()
     summaries.sort(key=lambda s: s.plan_id)
-    summary = summarise(summaries, out_dir)
+    batch_reports: dict[str, Any] = {}
+    started = time.perf_counter()
     if reports:
         triage_page = Path(out_dir) / "reports" / "triage.html"
-        batch_reports = qa_reports if triage_page.exists() else qa_reports.with_options(
+        runner = qa_reports if triage_page.exists() else qa_reports.with_options(
             refresh_cache=True)
-        summary["reports"] = batch_reports(out, se)
-    else:
-        summary["reports"] = {}
+        batch_reports = runner(out, se)
+    summary = summarise(summaries, out_dir, time.perf_counter() - started)
+    summary["reports"] = batch_reports
     create_table_artifact(key="qa-triage", table=triage_rows(out_dir),
                           description="Plans in the order the expert should look at them")
     create_markdown_artifact(key="qa-summary", markdown=_summary_markdown(summary),

@@ -95,12 +95,17 @@ def chunked(items: list[Path], size: int) -> list[list[str]]:
     return [[str(p) for p in items[i:i + size]] for i in range(0, len(items), max(1, size))]
 
 
-def summarise(summaries: list[PlanSummary], out_dir: Path) -> dict[str, Any]:
+def summarise(summaries: list[PlanSummary], out_dir: Path, batch_report_seconds: float = 0.0
+              ) -> dict[str, Any]:
+    """The batch's counts and time per stage (``report`` includes the reports across
+    plans, ``batch_report_seconds``), written to ``OUT/summary.json``."""
     status = Counter(s.status for s in summaries)
     codes = Counter(s.error_code for s in summaries if s.error_code)
     stage_ms: Counter[str] = Counter()
     for s in summaries:
         stage_ms.update(s.timings_ms)
+    if batch_report_seconds:
+        stage_ms["report"] += batch_report_seconds * 1000
     summary = {
         "plans": len(summaries),
         "ok": status.get("ok", 0),

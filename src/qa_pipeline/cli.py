@@ -100,9 +100,10 @@ def _run_engine(args: argparse.Namespace) -> dict[str, Any]:
             progress.advance(done)
             summaries.extend(done)
         progress.close()
-        summary = summarise(summaries, args.out)
-        if not args.no_reports:
-            summary["reports"] = reports_for(args.out, se)
+        started = time.perf_counter()
+        batch_reports = {} if args.no_reports else reports_for(args.out, se)
+        summary = summarise(summaries, args.out, time.perf_counter() - started)
+        summary["reports"] = batch_reports
         return summary
     _prefect_environment(args.out)
     from flows.batch_flow import run_batch
