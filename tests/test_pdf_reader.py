@@ -1,16 +1,25 @@
-"""The PDF reader on PDFs drawn in the test with fpdf2: tables over pages, text, scans."""
+"""The PDF reader on PDFs drawn in the test with fpdf2 (tables over pages, text, scans) and
+written by hand (a page that unpacks to a flood)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from fpdf import FPDF
 from PIL import Image
 
-from qa_pipeline.errors import EncryptedFile, ScannedPdf
+from qa_pipeline.errors import EncryptedFile, ScannedPdf, TooLarge
 from qa_pipeline.models import Paragraph, Table
 from qa_pipeline.readers import read_document
+from qa_pipeline.readers.pdf_guard import MAX_PAGE_CONTENT_BYTES, page_content_size
+from qa_pipeline.readers.pdf_reader import read_pdf
+from tests.conftest import FIXTURES
+
+sys.path.insert(0, str(FIXTURES))
+from build_fixtures import FLOOD_TEXT, one_page_pdf
 
 HEADER = ("Objective", "Actions", "Lead", "By when")
 
@@ -102,3 +111,17 @@ def test_two_text_columns_are_read_left_then_right(tmp_path: Path) -> None:
     pdf.output(str(path))
     texts = [p.text for p in read_document(path).paragraphs()]
     assert texts == [*left, *right]
+
+
+def test_page_that_unpacks_to_a_flood_is_refused_before_parsing(tmp_path: Path) -> None:
+    small = tmp_path / "small.pdf"
+    small.write_bytes(one_page_pdf(FLOOD_TEXT))
+    with pdfplumber.open(str(small)) as pdf:
+        assert page_content_size(pdf.pages[0]) == len(FLOOD_TEXT)
+    assert "SEND Action Plan" in read_pdf(small).blocks[0].text
+
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(one_page_pdf(FLOOD_TEXT + b" " * (MAX_PAGE_CONTENT_BYTES + (1 << 20))))
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(TooLarge, match=r"Page 1 of 'bomb\.pdf' unpacks to more than"):
+        read_pdf(bomb)

@@ -20,6 +20,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from qa_pipeline.errors import CorruptFile, EncryptedFile, ScannedPdf, TooLarge
 from qa_pipeline.models import Block, Cell, Document, Paragraph, Provenance, Table
+from qa_pipeline.readers.pdf_guard import MAX_PAGE_CONTENT_BYTES, page_content_size
 
 MAX_PAGES = 60
 BULLET = "•"
@@ -58,6 +59,12 @@ def read_pdf(path: Path) -> Document:
         reader = _PdfPages(path.name)
         try:
             for number, page in enumerate(pdf.pages, start=1):
+                if page_content_size(page) > MAX_PAGE_CONTENT_BYTES:
+                    raise TooLarge(
+                        f"Page {number} of '{path.name}' unpacks to more than "
+                        f"{MAX_PAGE_CONTENT_BYTES >> 20} MB, far more than any page of text: "
+                        "it is not read. Please export the PDF again from the original "
+                        "document.")
                 reader.add_page(page, number)
                 page.close()  # frees pdfminer's layout cache page by page
         except (PdfminerException, MalformedPDFException) as exc:
