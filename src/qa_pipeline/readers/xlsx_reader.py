@@ -51,12 +51,28 @@ def _text(value: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _valued_extent(ws: Any) -> tuple[int, int]:
+    """The last row and column holding a value (borders or fills on empty cells further
+    out, as when a whole block is formatted, do not count)."""
+    last_row = last_col = 0
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None and str(value).strip():
+                last_row, last_col = r, max(last_col, c)
+    return last_row, last_col
+
+
 def _sheet_table(ws: Any, index: int) -> Table | None:
     max_row, max_col = ws.max_row or 0, ws.max_column or 0
     if max_row * max_col > MAX_CELLS:
-        raise TooLarge(f"Sheet '{ws.title}' uses {max_row} rows x {max_col} columns, far more "
-                       "than an action plan. Delete the unused rows and columns and resend it.")
-    values = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        max_row, max_col = _valued_extent(ws)
+        if max_row * max_col > MAX_CELLS:
+            raise TooLarge(f"Sheet '{ws.title}' has text in {max_row} rows x {max_col} "
+                           "columns, far more than an action plan. Send the plan's sheets "
+                           "only.")
+    values = [[_text(v) for v in row]
+              for row in ws.iter_rows(max_row=max(max_row, 1), max_col=max(max_col, 1),
+                                      values_only=True)]
     if not any(any(row) for row in values):
         return None
     origin: dict[tuple[int, int], tuple[int, int]] = {}
