@@ -1,10 +1,13 @@
-"""The Word reader on tiny documents built in the test: order, merges, nesting, lists."""
+"""The Word reader on tiny documents built in the test: order, merges, nesting, lists,
+content controls and tracked changes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 
 from qa_pipeline.models import Paragraph, Table
 from qa_pipeline.readers import read_document
@@ -76,3 +79,65 @@ def test_list_paragraphs_carry_their_level(tmp_path: Path) -> None:
     d.add_paragraph("Plain text")
     paras = read_document(_save(d, tmp_path)).paragraphs()
     assert [p.list_level for p in paras] == [0, 1, None]
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+REVISION = 'w:author="Peer coach" w:date="2026-10-01T09:00:00Z"'
+
+
+def _control(*children: object) -> object:
+    """A content control (w:sdt) holding the given elements, as templates use them."""
+    sdt = parse_xml(f"<w:sdt {W}><w:sdtPr><w:alias w:val='Answer'/></w:sdtPr>"
+                    "<w:sdtContent/></w:sdt>")
+    content = sdt.find(qn("w:sdtContent"))
+    for child in children:
+        content.append(child)
+    return sdt
+
+
+def _run(text: str, deleted: bool = False) -> object:
+    tag = "w:delText" if deleted else "w:t"
+    return parse_xml(f'<w:r {W}><{tag} xml:space="preserve">{text}</{tag}></w:r>')
+
+
+def test_template_content_controls_and_tracked_changes_read_as_word_shows_them(
+        tmp_path: Path) -> None:
+    d = docx.Document()
+    section = d.add_paragraph("Priority 1: Early identification")
+    d.element.body.remove(section._p)
+    d.element.body.insert(0, _control(section._p))  # a whole section in a control
+
+    t = d.add_table(rows=4, cols=2)
+    for r, label in enumerate(("Objective", "Lead", "Deadline", "Resources")):
+        t.cell(r, 0).text = label
+    # the answer in a control inside the cell
+    objective = t.cell(0, 1).paragraphs[0]._p
+    objective.append(_control(_run("Screen every Year 1 pupil for SLCN")))
+    # a coach's tracked change: one lead deleted, another inserted
+    lead = t.cell(1, 1).paragraphs[0]._p
+    lead.append(_run("SENCo"))
+    lead.append(parse_xml(f'<w:del {W} w:id="1" {REVISION}>{_xml(_run(" and deputy", True))}'
+                          "</w:del>"))
+    lead.append(parse_xml(f'<w:ins {W} w:id="2" {REVISION}>{_xml(_run(" and EYFS lead"))}'
+                          "</w:ins>"))
+    t.cell(2, 1).text = "Autumn 2"
+    # a repeating-section control around a row, and a row deleted with changes tracked
+    rows = t._tbl.tr_lst
+    t._tbl.remove(rows[2])
+    t._tbl.insert(t._tbl.index(rows[1]) + 1, _control(rows[2]))
+    rows[3].get_or_add_trPr().append(parse_xml(f'<w:del {W} w:id="3" {REVISION}/>'))
+
+    doc = read_document(_save(d, tmp_path))
+    heading, table = doc.blocks
+    assert isinstance(heading, Paragraph) and heading.text == "Priority 1: Early identification"
+    assert isinstance(table, Table)
+    assert table.texts() == [["Objective", "Screen every Year 1 pupil for SLCN"],
+                             ["Lead", "SENCo and EYFS lead"],
+                             ["Deadline", "Autumn 2"]]
+
+
+def _xml(element: object) -> str:
+    from lxml import etree
+
+    text = etree.tostring(element, encoding="unicode")
+    return text.replace(f" {W}", "")

@@ -4,7 +4,8 @@
 live in tables; ``.paragraphs`` alone loses them). Merged cells are resolved to a grid
 (python-docx repeats a merged ``w:tc`` in ``row.cells``; repeats are flagged), nested
 tables are flattened into their cell's lines, and list paragraphs are marked with a
-bullet so that extraction can tell items from wrapped text.
+bullet so that extraction can tell items from wrapped text. Content controls and tracked
+changes are undone first (``docx_markup``): Word shows their text, python-docx would not.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from qa_pipeline.errors import CorruptFile
 from qa_pipeline.models import Block, Cell, Document, Paragraph, Provenance, Table
+from qa_pipeline.readers.docx_markup import unwrap_hidden_text
 
 BULLET = "•"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)$", re.IGNORECASE)
@@ -36,6 +38,7 @@ def read_docx(path: Path) -> Document:
     except ValueError as exc:  # e.g. a package whose main part is not a document
         raise CorruptFile(f"'{path.name}' is not a usable Word document ({exc}). Please save "
                           "it again as .docx.") from exc
+    unwrap_hidden_text(word.element.body)  # content controls, tracked changes
     styles = _StyleNames(word)
     blocks: list[Block] = []
     n_tables = 0
