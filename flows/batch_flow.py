@@ -69,7 +69,7 @@ def qa_reports(out_dir: str, self_evaluations: str | None) -> dict[str, Any]:
     return reports_for(Path(out_dir), self_evaluations)
 
 
-@flow(name="qa-batch", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+@flow(name="qa-batch", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = None,
              chunk_size: int = 8, show_progress: bool = False, reports: bool = True
              ) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def _summary_markdown(summary: dict[str, Any]) -> str:
 
 
 def run_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = None,
-              chunk_size: int = 8, workers: int = 2, dask_address: str | None = None,
+              chunk_size: int = 8, workers: int = 1, dask_address: str | None = None,
               dask_workers: int | None = None, show_progress: bool = False,
               reports: bool = True) -> dict[str, Any]:
     """Run the batch flow on threads (default), a local Dask cluster of ``dask_workers``

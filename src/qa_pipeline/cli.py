@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=("prefect", "local"), default="prefect",
                      help="run through the Prefect flow (default) or a plain loop")
     run.add_argument("--chunk-size", type=int, default=8, help="plans per task")
-    run.add_argument("--workers", type=int, default=2,
-                     help="tasks run at once on this machine (threads)")
+    run.add_argument("--workers", type=int, default=1,
+                     help="tasks run at once in this process (threads; for more cores use "
+                          "--dask-workers)")
     run.add_argument("--dask-address", default=None,
                      help="run the tasks on the Dask scheduler at this address")
     run.add_argument("--dask-workers", type=int, default=None,
