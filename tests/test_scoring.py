@@ -8,13 +8,18 @@ import pytest
 import yaml
 
 from qa_pipeline.errors import ConfigError
+from qa_pipeline.framework import load_framework
 from qa_pipeline.language import language_tools
 from qa_pipeline.models import Field, Provenance, Target
 from qa_pipeline.rubric import CRITERIA, default_rubric, load_rubric
 from qa_pipeline.scoring.features import TargetContext
-from qa_pipeline.scoring.models_store import LEVEL_MODELS, load_level_models
+from qa_pipeline.scoring.models_store import (
+    AREA_MODEL,
+    LEVEL_MODELS,
+    load_level_models,
+)
 from qa_pipeline.scoring.score import Scorer
-from qa_pipeline.scoring.training import TRAINING_DATA, train
+from qa_pipeline.scoring.training import TRAINING_DATA, load_training, train, train_areas
 from tests.conftest import ROOT
 
 P = Provenance(block=0)
@@ -113,6 +118,14 @@ def test_training_is_reproducible_and_cross_validates_well() -> None:
     assert models.predict("measurable", values, 2) == committed.predict("measurable", values, 2)
     for criterion, figures in report.items():
         assert figures["blend_qwk"] >= 0.8, criterion
+
+
+def test_area_model_retrains_to_the_committed_bytes(tmp_path: Path) -> None:
+    """The same data gives the same file (a fitted vectoriser's memory address is dropped
+    on saving), so retraining leaves models/ and the cache fingerprint unchanged."""
+    train_areas(load_training(TRAINING_DATA), load_framework(), tmp_path / "area.joblib")
+    assert (tmp_path / "area.joblib").read_bytes() == AREA_MODEL.read_bytes(), (
+        "fixtures/training or the area model changed: run `qa-pipeline train`, commit models/")
 
 
 def test_rubric_unknown_key_is_refused_with_its_path(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import joblib
 import numpy as np
 import sklearn
 from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -104,6 +104,13 @@ class AreaModel:
         return AreaDecision(label, f"{detail}; {words}", round(p, 2))
 
     def save(self, path: Path) -> None:
+        """Write the model; the same data gives the same bytes (so the cache fingerprint
+        only moves when the model does): scikit-learn's text vectorisers keep the memory
+        address of their stop-word list, which is dropped here (it is used while fitting
+        only)."""
+        for step in self.pipeline.get_params(deep=True).values():
+            if isinstance(step, CountVectorizer):
+                step.__dict__.pop("_stop_words_id", None)
         dump_atomic({"pipeline": self.pipeline, "meta": self.meta}, path)
 
     @classmethod
