@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from qa_pipeline.errors import ConfigError
-from qa_pipeline.framework import load_framework
 from qa_pipeline.language import language_tools
 from qa_pipeline.models import Field, Provenance, Target
 from qa_pipeline.rubric import CRITERIA, default_rubric, load_rubric
 from qa_pipeline.scoring.features import TargetContext
 from qa_pipeline.scoring.models_store import (
-    AREA_MODEL,
     LEVEL_MODELS,
+    MODELS_DIR,
     load_level_models,
 )
 from qa_pipeline.scoring.score import Scorer
-from qa_pipeline.scoring.training import TRAINING_DATA, load_training, train, train_areas
+from qa_pipeline.scoring.training import TRAINING_DATA, train
 from tests.conftest import ROOT
 
 P = Provenance(block=0)
@@ -65,6 +66,24 @@ WEAK.area_id = "workforce"
 def test_strong_target_scores_three_on_the_rules() -> None:
     scores = rules_only().score(STRONG, GAP)
     assert {c: s.rule_level for c, s in scores.items()} == dict.fromkeys(CRITERIA, 3)
+
+
+@pytest.mark.parametrize(("objective", "level"), [
+    ("Close the attendance gap between pupils with SEND and their peers", 3),
+    ("Raise the attainment of children with EHCPs in maths", 3),
+    ("Better outcomes for SEND pupils", 2),  # asserted, not a measure of anything
+    ("Close the attendance gap for all pupils", 2),  # not about learners with SEND
+])
+def test_relevant_counts_an_aim_at_send_learners_outcomes_as_the_link(objective: str,
+                                                                       level: int) -> None:
+    t = target(objective=objective)
+    t.area_id = "outcomes"
+    score = rules_only().score(t, GAP)["relevant"]
+    assert score.rule_level == level
+    if level == 3:
+        assert any(r.startswith("Found aims at an outcome for them") for r in score.reasons)
+    else:
+        assert "Missing: does not say how learners with SEND will benefit." in score.reasons
 
 
 def test_weak_target_scores_one_on_the_rules_with_reasons() -> None:
@@ -120,12 +139,17 @@ def test_training_is_reproducible_and_cross_validates_well() -> None:
         assert figures["blend_qwk"] >= 0.8, criterion
 
 
-def test_area_model_retrains_to_the_committed_bytes(tmp_path: Path) -> None:
-    """The same data gives the same file (a fitted vectoriser's memory address is dropped
-    on saving), so retraining leaves models/ and the cache fingerprint unchanged."""
-    train_areas(load_training(TRAINING_DATA), load_framework(), tmp_path / "area.joblib")
-    assert (tmp_path / "area.joblib").read_bytes() == AREA_MODEL.read_bytes(), (
-        "fixtures/training or the area model changed: run `qa-pipeline train`, commit models/")
+def test_train_command_rebuilds_the_committed_models_byte_for_byte(tmp_path: Path) -> None:
+    """`qa-pipeline train` on the same data writes the same files (a fitted vectoriser's
+    memory address is dropped on saving), so retraining leaves models/ and the cache
+    fingerprint unchanged. Run as the command runs, in a process of its own."""
+    done = subprocess.run([sys.executable, "-m", "qa_pipeline.cli", "train", "--models-dir",
+                           str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for name in ("area_model.joblib", "level_models.joblib"):
+        assert (tmp_path / name).read_bytes() == (MODELS_DIR / name).read_bytes(), (
+            f"{name}: fixtures/training or the code changed: run `qa-pipeline train` and "
+            "commit models/")
 
 
 def test_rubric_unknown_key_is_refused_with_its_path(tmp_path: Path) -> None:

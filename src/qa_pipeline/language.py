@@ -51,6 +51,7 @@ class Lexicon(BaseModel):
     monitor_how: list[str]
     generic_monitoring: list[str]
     outcome_link: list[str]
+    learner_outcomes: list[str]
 
     def kinds(self) -> dict[str, list[str]]:
         return {k: v for k, v in self.model_dump().items() if k != "version"}

@@ -203,18 +203,21 @@ def relevant(t: Target, ctx: TargetContext, tools: LanguageTools) -> CriterionEv
     link = tools.find(text, "outcome_link")
     send_groups = [g for g in tools.find(text, "groups")
                    if any(w in g.lower() for w in ("send", "sen ", "ehcp", "autis", "dyslex"))]
+    outcomes = tools.find(text, "learner_outcomes") if send_groups else []
     ev.values.update({
         "has_area": float(t.area_id is not None),
         "gap": float(ctx.area_status == "gap"), "neither": float(ctx.area_status == "neither"),
         "strength": float(ctx.area_status == "strength"),
         "unknown": float(ctx.area_status == "unknown"),
         "outcome_link": float(bool(link)), "send_group": float(bool(send_groups)),
+        "learner_outcome": float(bool(outcomes)),
     })
     ev.note("says what improves for learners", link)
     ev.note("names learners with SEND", send_groups)
+    ev.note("aims at an outcome for them", outcomes)
     if t.area_id is None:
         ev.missing.append("not about SEND provision or any framework area")
-    if not link:
+    if not link and not outcomes:
         ev.missing.append("does not say how learners with SEND will benefit")
     return ev
 

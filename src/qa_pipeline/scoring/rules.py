@@ -76,7 +76,7 @@ def relevant(ev: CriterionEvidence, ctx: TargetContext) -> int:
         return 2 if (v["outcome_link"] or v["send_group"]) else 1
     if ctx.area_status in ("strength", "neither"):
         return 1
-    return 3 if v["outcome_link"] else 2
+    return 3 if v["outcome_link"] or v["learner_outcome"] else 2
 
 
 @register("qa.time_bound.v1")
