@@ -104,10 +104,9 @@ class AreaModel:
         return AreaDecision(label, f"{detail}; {words}", round(p, 2))
 
     def save(self, path: Path) -> None:
-        """Write the model; the same data gives the same bytes (so the cache fingerprint
-        only moves when the model does): scikit-learn's text vectorisers keep the memory
-        address of their stop-word list, which is dropped here (it is used while fitting
-        only)."""
+        """Write the model. scikit-learn's text vectorisers keep the memory address of
+        their stop-word list, which changes on every fit and is used while fitting only:
+        it is dropped, so that a file retrained from the same data differs less."""
         for step in self.pipeline.get_params(deep=True).values():
             if isinstance(step, CountVectorizer):
                 step.__dict__.pop("_stop_words_id", None)
