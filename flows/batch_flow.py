@@ -69,6 +69,12 @@ def qa_reports(out_dir: str, self_evaluations: str | None) -> dict[str, Any]:
     return reports_for(Path(out_dir), self_evaluations)
 
 
+def _unless_deleted(task: Any, outputs_present: bool) -> Any:
+    """The task as it is, or, when its outputs were deleted since it ran, one that computes
+    again even though a cache entry exists."""
+    return task if outputs_present else task.with_options(refresh_cache=True)
+
+
 @flow(name="qa-batch", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
 def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = None,
              chunk_size: int = 8, show_progress: bool = False, reports: bool = True
@@ -78,9 +84,7 @@ def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = Non
     out = str(out_dir)
     futures = []
     for chunk in chunked(files, chunk_size):
-        # results or reports deleted: compute again even if a cache entry exists
-        runner = qa_chunk if outputs_exist(chunk, out_dir, reports) else qa_chunk.with_options(
-            refresh_cache=True)
+        runner = _unless_deleted(qa_chunk, outputs_exist(chunk, out_dir, reports))
         futures.append(runner.submit(chunk, se, out, reports))  # small lists of paths
     progress = BatchProgress(total=len(files), enabled=show_progress)
     summaries: list[PlanSummary] = []
@@ -94,9 +98,7 @@ def qa_batch(plans_dir: Path, out_dir: Path, self_evaluations: Path | None = Non
     started = time.perf_counter()
     if reports:
         triage_page = Path(out_dir) / "reports" / "triage.html"
-        runner = qa_reports if triage_page.exists() else qa_reports.with_options(
-            refresh_cache=True)
-        batch_reports = runner(out, se)
+        batch_reports = _unless_deleted(qa_reports, triage_page.exists())(out, se)
     summary = summarise(summaries, out_dir, time.perf_counter() - started)
     summary["reports"] = batch_reports
     create_table_artifact(key="qa-triage", table=triage_rows(out_dir),

@@ -41,10 +41,9 @@ def _replace_with(element: Any, children: list[Any]) -> None:
     parent.remove(element)
 
 
-def unwrap_hidden_text(root: Any) -> int:
+def unwrap_hidden_text(root: Any) -> None:
     """Unwrap content controls and tracked insertions and drop tracked deletions under
-    ``root`` (the document body, a header ...); returns how many elements were changed."""
-    changed = 0
+    ``root`` (the document body, a header ...)."""
     # deepest first, so that a wrapper inside a wrapper is handled before its parent
     for element in reversed(list(root.iter(_SDT, *_UNWRAP, *_DROP, _ROW))):
         tag = element.tag
@@ -52,7 +51,6 @@ def unwrap_hidden_text(root: Any) -> int:
             props = element.find(_ROW_PROPS)
             if props is not None and props.find(qn("w:del")) is not None:
                 element.getparent().remove(element)  # a row deleted with changes tracked
-                changed += 1
             continue
         parent = element.getparent()
         if parent is None or parent.tag in (_RUN_PROPS, _PARA_PROPS, _ROW_PROPS):
@@ -65,5 +63,3 @@ def unwrap_hidden_text(root: Any) -> int:
         else:
             # keep the runs, not the wrapper's own properties (w:rPr, w:smartTagPr ...)
             _replace_with(element, [c for c in element if not str(c.tag).endswith("Pr")])
-        changed += 1
-    return changed

@@ -49,16 +49,15 @@ def load_results(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_plan_reports(out_dir: Path, result: dict[str, Any], framework: Framework
-                       ) -> list[Path]:
+                       ) -> tuple[Path, Path | None]:
     """One plan's own reports: the expert's page and, for an ok plan, the SENCo's .docx.
 
     They depend on that plan's result only, so the batch writes them as each plan is
     done (in parallel, wherever the plan was processed).
     """
-    written = [write_expert(Path(out_dir), result, framework)]
-    if result.get("status") == "ok":
-        written.append(write_senco_docx(Path(out_dir), result))
-    return written
+    expert = write_expert(Path(out_dir), result, framework)
+    ok = result.get("status") == "ok"
+    return expert, write_senco_docx(Path(out_dir), result) if ok else None
 
 
 def write_batch_reports(out_dir: Path, results: list[dict[str, Any]],
@@ -88,9 +87,7 @@ def write_reports(out_dir: Path, results: list[dict[str, Any]],
     Keys: those of :func:`write_batch_reports`, plus ``expert`` (a page per plan, in
     queue order) and ``senco`` (a .docx per ok plan).
     """
-    out_dir = Path(out_dir)
-    ordered = triage_order(results)
-    expert = [write_expert(out_dir, r, framework) for r in ordered]
-    senco = [write_senco_docx(out_dir, r) for r in ordered if r.get("status") == "ok"]
+    written = [write_plan_reports(out_dir, r, framework) for r in triage_order(results)]
     return {**write_batch_reports(out_dir, results, self_evaluations, framework),
-            "expert": expert, "senco": senco}
+            "expert": [expert for expert, _ in written],
+            "senco": [senco for _, senco in written if senco is not None]}
